@@ -1,0 +1,26 @@
+"""Events eligibility writes: whether an application may be filed online, and why not."""
+
+from datetime import date, datetime
+
+from contracts.application import Identifier
+from contracts.base import Payload
+
+
+class Reason(Payload):
+    """One failing rule: a stable code and a message in both languages."""
+
+    code: Identifier
+    message_ja: str
+    message_en: str
+
+
+class ApplicationAssessed(Payload):
+    """The decision on one application: eligible for online filing, or not with every reason."""
+
+    application_id: Identifier
+    eligible: bool
+    reasons: tuple[Reason, ...] = ()
+    ruleset_version: str
+    rules_date: date
+    """The filing date whose rules in force were applied."""
+    assessed_at: datetime

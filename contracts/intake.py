@@ -1,0 +1,98 @@
+"""Events intake writes: an application's arrival, acceptance, refusal, withdrawal and status."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import EmailStr
+
+from contracts.application import Application, Identifier, Language, Procedure, ShortText
+from contracts.base import Payload
+from contracts.eligibility import Reason
+
+
+class Channel(StrEnum):
+    KAFKA = "kafka"
+    HTTP = "http"
+
+
+class ApplicationStatus(StrEnum):
+    """An application's lifecycle (domain rules §5)."""
+
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    NOT_ELIGIBLE = "not_eligible"
+    UNDER_EXAMINATION = "under_examination"
+    DOCUMENTS_REQUESTED = "documents_requested"
+    DOCUMENTS_SUBMITTED = "documents_submitted"
+    GRANTED = "granted"
+    DENIED = "denied"
+    DELIVERED = "delivered"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+
+class Parties(Payload):
+    """Who is told about an application: carried on the events that lead to a notice."""
+
+    filer_id: Identifier
+    filer_name: ShortText
+    filer_email: EmailStr
+    language: Language
+    applicant_name: ShortText
+    applicant_email: EmailStr | None = None
+    organisation_id: Identifier | None = None
+
+
+class ApplicationReceived(Payload):
+    """Intake stored a new application and gave it a provisional number (仮受付番号)."""
+
+    application_id: Identifier
+    provisional_number: Identifier
+    channel: Channel
+    received_at: datetime
+    application: Application
+
+
+class ApplicationAccepted(Payload):
+    """Eligibility found the application may be filed online; it now has a receipt number (受付番号)."""
+
+    application_id: Identifier
+    provisional_number: Identifier
+    receipt_number: Identifier
+    procedure: Procedure
+    accepted_at: datetime
+    parties: Parties
+
+
+class ApplicationNotEligible(Payload):
+    """The application may not be filed online; the filer must go to the counter."""
+
+    application_id: Identifier
+    provisional_number: Identifier
+    procedure: Procedure
+    reasons: tuple[Reason, ...]
+    decided_at: datetime
+    parties: Parties
+
+
+class ApplicationWithdrawn(Payload):
+    """The filer withdrew the application before a decision."""
+
+    application_id: Identifier
+    provisional_number: Identifier
+    receipt_number: Identifier | None = None
+    withdrawn_at: datetime
+    parties: Parties
+
+
+class ApplicationStatusChanged(Payload):
+    """The application's status moved; `revision` grows by one with each move."""
+
+    application_id: Identifier
+    provisional_number: Identifier
+    receipt_number: Identifier | None = None
+    procedure: Procedure
+    status: ApplicationStatus
+    previous_status: ApplicationStatus | None = None
+    revision: int
+    changed_at: datetime

@@ -1,0 +1,98 @@
+"""Organisations' approvals to use the system (利用申出) and their periodic reports (定期報告).
+
+The bureau's events come from upstream; reporting turns them into the approval's
+lifecycle, which eligibility and notification consume.
+"""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import EmailStr
+
+from contracts.application import FilerCategory, Identifier, ShortText
+from contracts.base import Payload
+
+
+class StaffMember(Payload):
+    """An approved user of an organisation (one authentication ID, 認証ID)."""
+
+    staff_id: Identifier
+    name: ShortText
+    email: EmailStr
+    intermediary: bool = False
+    """Holds intermediary (申請等取次者) standing."""
+    intermediary_valid_until: date | None = None
+
+
+class ApprovalGranted(Payload):
+    approval_id: Identifier
+    organisation_id: Identifier
+    category: FilerCategory
+    employer_organisation_id: Identifier | None = None
+    """Support organisations hold one approval per employer they serve; public-interest
+    corporations name the receiving organisation they act for."""
+    approved_on: date
+    staff: tuple[StaffMember, ...]
+
+
+class PeriodicReportAccepted(Payload):
+    approval_id: Identifier
+    organisation_id: Identifier
+    filed_on: date
+    accepted_on: date
+
+
+class StaffLeft(Payload):
+    approval_id: Identifier
+    organisation_id: Identifier
+    staff_id: Identifier
+    left_on: date
+
+
+class StaffAdded(Payload):
+    approval_id: Identifier
+    organisation_id: Identifier
+    staff: StaffMember
+    added_on: date
+
+
+class ApprovalRevoked(Payload):
+    approval_id: Identifier
+    organisation_id: Identifier
+    revoked_on: date
+    reason: ShortText | None = None
+
+
+class ApprovalState(StrEnum):
+    ACTIVE = "active"
+    LAPSED = "lapsed"
+    REVOKED = "revoked"
+
+
+class ApprovalChange(StrEnum):
+    GRANTED = "granted"
+    REMINDER_DUE = "reminder_due"
+    DEADLINE_NEAR = "deadline_near"
+    LAPSED = "lapsed"
+    RENEWED = "renewed"
+    STAFF_ADDED = "staff_added"
+    STAFF_REMOVED = "staff_removed"
+    REVOKED = "revoked"
+
+
+class ApprovalChanged(Payload):
+    """The whole current state of one approval after a change; `revision` orders them."""
+
+    approval_id: Identifier
+    organisation_id: Identifier
+    category: FilerCategory
+    employer_organisation_id: Identifier | None = None
+    change: ApprovalChange
+    state: ApprovalState
+    valid_from: date
+    valid_until: date
+    report_due_by: date
+    staff: tuple[StaffMember, ...]
+    removed_staff_ids: tuple[Identifier, ...] = ()
+    revision: int
+    occurred_at: datetime
