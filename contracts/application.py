@@ -132,7 +132,9 @@ class Applicant(Payload):
     date_of_birth: date
     email: EmailStr | None = None
     address: Annotated[str, StringConstraints(max_length=300)] | None = None
-    residence_card_number: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}[0-9]{8}[A-Z]{2}$")] | None = None
+    residence_card_number: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}[0-9]{8}[A-Z]{2}$")] | None = (
+        None
+    )
     passport_number: Annotated[str, StringConstraints(min_length=5, max_length=20)] | None = None
     in_japan: bool = True
     current_status: StatusOfResidence | None = None

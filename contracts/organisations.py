@@ -91,8 +91,12 @@ class ApprovalChanged(Payload):
     state: ApprovalState
     valid_from: date
     valid_until: date
+    """The expiry date, exclusive: the approval is valid on day d iff valid_from <= d < valid_until."""
     report_due_by: date
     staff: tuple[StaffMember, ...]
     removed_staff_ids: tuple[Identifier, ...] = ()
     revision: int
     occurred_at: datetime
+    previous_state: ApprovalState | None = None
+    """The state before this change (None for a grant), so a reader can count approvals by state
+    from this event alone. Added within v1 as an optional field."""

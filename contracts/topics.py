@@ -66,87 +66,150 @@ class Topic:
 
 
 PORTAL_APPLICATION_SUBMITTED = Topic(
-    "portal.application-submitted.v1", Application, "submission_id", UPSTREAM_PORTAL,
+    "portal.application-submitted.v1",
+    Application,
+    "submission_id",
+    UPSTREAM_PORTAL,
     "An upstream portal submits one application.",
 )
 INTAKE_APPLICATION_RECEIVED = Topic(
-    "intake.application-received.v1", ApplicationReceived, "application_id", "intake",
+    "intake.application-received.v1",
+    ApplicationReceived,
+    "application_id",
+    "intake",
     "Intake stored a new application with its provisional number.",
 )
 INTAKE_APPLICATION_ACCEPTED = Topic(
-    "intake.application-accepted.v1", ApplicationAccepted, "application_id", "intake",
+    "intake.application-accepted.v1",
+    ApplicationAccepted,
+    "application_id",
+    "intake",
     "The application may be filed online and has its receipt number.",
 )
 INTAKE_APPLICATION_NOT_ELIGIBLE = Topic(
-    "intake.application-not-eligible.v1", ApplicationNotEligible, "application_id", "intake",
+    "intake.application-not-eligible.v1",
+    ApplicationNotEligible,
+    "application_id",
+    "intake",
     "The application may not be filed online, with every reason.",
 )
 INTAKE_APPLICATION_WITHDRAWN = Topic(
-    "intake.application-withdrawn.v1", ApplicationWithdrawn, "application_id", "intake",
+    "intake.application-withdrawn.v1",
+    ApplicationWithdrawn,
+    "application_id",
+    "intake",
     "The filer withdrew the application before a decision.",
 )
 INTAKE_APPLICATION_STATUS_CHANGED = Topic(
-    "intake.application-status-changed.v1", ApplicationStatusChanged, "application_id", "intake",
+    "intake.application-status-changed.v1",
+    ApplicationStatusChanged,
+    "application_id",
+    "intake",
     "An application's status moved.",
 )
 ELIGIBILITY_APPLICATION_ASSESSED = Topic(
-    "eligibility.application-assessed.v1", ApplicationAssessed, "application_id", "eligibility",
+    "eligibility.application-assessed.v1",
+    ApplicationAssessed,
+    "application_id",
+    "eligibility",
     "Whether an application may be filed online, with reasons.",
 )
 EXAMINATION_DOCUMENTS_REQUESTED = Topic(
-    "examination.documents-requested.v1", DocumentsRequested, "application_id", UPSTREAM_EXAMINATION,
+    "examination.documents-requested.v1",
+    DocumentsRequested,
+    "application_id",
+    UPSTREAM_EXAMINATION,
     "Officers ask for more documents.",
 )
 EXAMINATION_DOCUMENTS_SUBMITTED = Topic(
-    "examination.documents-submitted.v1", DocumentsSubmitted, "application_id", UPSTREAM_EXAMINATION,
+    "examination.documents-submitted.v1",
+    DocumentsSubmitted,
+    "application_id",
+    UPSTREAM_EXAMINATION,
     "The documents asked for arrived.",
 )
 EXAMINATION_DECISION_MADE = Topic(
-    "examination.decision-made.v1", DecisionMade, "application_id", UPSTREAM_EXAMINATION,
+    "examination.decision-made.v1",
+    DecisionMade,
+    "application_id",
+    UPSTREAM_EXAMINATION,
     "The examination is complete: granted or denied.",
 )
 EXAMINATION_COE_ISSUED = Topic(
-    "examination.coe-issued.v1", CoeIssued, "application_id", UPSTREAM_EXAMINATION,
+    "examination.coe-issued.v1",
+    CoeIssued,
+    "application_id",
+    UPSTREAM_EXAMINATION,
     "An electronic Certificate of Eligibility was issued.",
 )
 EXAMINATION_CARD_DISPATCHED = Topic(
-    "examination.card-dispatched.v1", CardDispatched, "application_id", UPSTREAM_EXAMINATION,
+    "examination.card-dispatched.v1",
+    CardDispatched,
+    "application_id",
+    UPSTREAM_EXAMINATION,
     "The card or permission document was posted.",
 )
 EXAMINATION_RESULT_DELIVERED = Topic(
-    "examination.result-delivered.v1", ResultDelivered, "application_id", UPSTREAM_EXAMINATION,
+    "examination.result-delivered.v1",
+    ResultDelivered,
+    "application_id",
+    UPSTREAM_EXAMINATION,
     "The result reached the applicant.",
 )
 BUREAU_APPROVAL_GRANTED = Topic(
-    "bureau.approval-granted.v1", ApprovalGranted, "approval_id", UPSTREAM_BUREAU,
+    "bureau.approval-granted.v1",
+    ApprovalGranted,
+    "approval_id",
+    UPSTREAM_BUREAU,
     "A regional bureau approved an organisation's use of the system (利用申出).",
 )
 BUREAU_PERIODIC_REPORT_ACCEPTED = Topic(
-    "bureau.periodic-report-accepted.v1", PeriodicReportAccepted, "approval_id", UPSTREAM_BUREAU,
+    "bureau.periodic-report-accepted.v1",
+    PeriodicReportAccepted,
+    "approval_id",
+    UPSTREAM_BUREAU,
     "An organisation's periodic report (定期報告) was accepted.",
 )
 BUREAU_STAFF_LEFT = Topic(
-    "bureau.staff-left.v1", StaffLeft, "approval_id", UPSTREAM_BUREAU,
+    "bureau.staff-left.v1",
+    StaffLeft,
+    "approval_id",
+    UPSTREAM_BUREAU,
     "An approved staff member left the organisation (離職).",
 )
 BUREAU_STAFF_ADDED = Topic(
-    "bureau.staff-added.v1", StaffAdded, "approval_id", UPSTREAM_BUREAU,
+    "bureau.staff-added.v1",
+    StaffAdded,
+    "approval_id",
+    UPSTREAM_BUREAU,
     "A staff member joined through an additional application (追加利用申出).",
 )
 BUREAU_APPROVAL_REVOKED = Topic(
-    "bureau.approval-revoked.v1", ApprovalRevoked, "approval_id", UPSTREAM_BUREAU,
+    "bureau.approval-revoked.v1",
+    ApprovalRevoked,
+    "approval_id",
+    UPSTREAM_BUREAU,
     "The bureau revoked an approval.",
 )
 REPORTING_APPROVAL_CHANGED = Topic(
-    "reporting.approval-changed.v1", ApprovalChanged, "approval_id", "reporting",
+    "reporting.approval-changed.v1",
+    ApprovalChanged,
+    "approval_id",
+    "reporting",
     "An approval's lifecycle moved (reminder, deadline, lapse, renewal, staff, revocation).",
 )
 NOTIFICATION_NOTICE_SENT = Topic(
-    "notification.notice-sent.v1", NoticeSent, "notice_id", "notification",
+    "notification.notice-sent.v1",
+    NoticeSent,
+    "notice_id",
+    "notification",
     "A notice was handed to the mail server.",
 )
 NOTIFICATION_NOTICE_FAILED = Topic(
-    "notification.notice-failed.v1", NoticeFailed, "notice_id", "notification",
+    "notification.notice-failed.v1",
+    NoticeFailed,
+    "notice_id",
+    "notification",
     "A notice could not be sent, with the reason.",
 )
 

@@ -1,0 +1,66 @@
+"""The HTTP face every service has: liveness and readiness, around the service's own lifespan.
+
+Liveness says the process answers; readiness says the broker and the database are
+reachable, so an orchestrator sends no work before they are. Services add their
+own routes (intake's API, reporting's figures) to the same application.
+"""
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from faststream.kafka import KafkaBroker
+from pymongo.asynchronous.database import AsyncDatabase
+
+from chassis import mongo
+
+Lifespan = Callable[[], AbstractAsyncContextManager[None]]
+
+
+def create_app(
+    *,
+    service: str,
+    broker: KafkaBroker,
+    database: AsyncDatabase[dict[str, Any]],
+    lifespan: Lifespan,
+    title: str | None = None,
+    description: str | None = None,
+    extra_checks: dict[str, Callable[[], Awaitable[bool]]] | None = None,
+) -> FastAPI:
+    @asynccontextmanager
+    async def app_lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        async with lifespan():
+            yield
+
+    app = FastAPI(title=title or service, description=description or "", lifespan=app_lifespan)
+    checks: dict[str, Callable[[], Awaitable[bool]]] = {
+        "kafka": lambda: broker.ping(timeout=2.0),
+        "mongodb": lambda: mongo.ping(database),
+        **(extra_checks or {}),
+    }
+
+    @app.get("/health/live", tags=["health"], summary="The process is alive")
+    async def live() -> dict[str, str]:
+        return {"status": "ok", "service": service}
+
+    @app.get(
+        "/health/ready",
+        tags=["health"],
+        summary="Kafka and MongoDB are reachable",
+        responses={503: {"description": "A dependency is unreachable"}},
+    )
+    async def ready() -> JSONResponse:
+        results = {name: await check() for name, check in checks.items()}
+        ok = all(results.values())
+        return JSONResponse(
+            {
+                "status": "ready" if ok else "unavailable",
+                "service": service,
+                "checks": {k: "ok" if v else "failing" for k, v in results.items()},
+            },
+            status_code=200 if ok else 503,
+        )
+
+    return app

@@ -1,0 +1,49 @@
+"""structlog set-up: JSON in containers, console on a terminal, always redacted.
+
+Context (service, topic, event id, correlation id, application id) is bound with
+`structlog.contextvars`, so every line a handler writes carries it.
+"""
+
+import logging
+import sys
+
+import structlog
+
+from chassis.redaction import redact_processor
+
+
+def configure_logging(service: str, *, level: str = "info", fmt: str = "json") -> None:
+    renderer: structlog.typing.Processor = (
+        structlog.processors.JSONRenderer()
+        if fmt == "json"
+        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+    )
+    shared: list[structlog.typing.Processor] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.format_exc_info,
+        redact_processor,
+    ]
+    structlog.configure(
+        processors=[*shared, renderer],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelNamesMapping()[level.upper()]),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        cache_logger_on_first_use=False,
+    )
+    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(service=service)
+
+    # Libraries log through the standard library: send them through the same redaction and renderer.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+            foreign_pre_chain=[*shared[:-1], structlog.stdlib.add_logger_name, redact_processor],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    # aiokafka is chatty at INFO about group membership; warnings still show.
+    logging.getLogger("aiokafka").setLevel(max(logging.WARNING, root.level))

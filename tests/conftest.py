@@ -1,0 +1,87 @@
+"""Fixtures shared by every test. Unit tests run first; tests that need servers run after them."""
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from chassis.logging import configure_logging
+from chassis.provision import provision
+from tests import servers as server_lookup
+from tests.smtp_sink import SmtpSink
+
+SERVER_DIRS = ("integration", "e2e")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(f"{os.sep}{d}{os.sep}" in str(item.path) for d in SERVER_DIRS):
+            item.add_marker(pytest.mark.servers)
+    # Fast tests first: a broken rule fails in seconds, before any server starts.
+    items.sort(key=lambda item: item.get_closest_marker("servers") is not None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _logging() -> None:
+    configure_logging("tests", level="warning", fmt="console")
+
+
+@pytest.fixture(scope="session")
+def servers() -> Iterator[server_lookup.Servers]:
+    stack: list[Any] = []
+    try:
+        yield server_lookup.resolve(stack)
+    finally:
+        for container in reversed(stack):
+            container.stop()
+
+
+@pytest.fixture(scope="session")
+async def kafka(servers: server_lookup.Servers) -> str:
+    """The bootstrap address of a broker that has every catalogue topic."""
+    await provision(servers.kafka_bootstrap)
+    return servers.kafka_bootstrap
+
+
+@pytest.fixture(scope="session")
+async def mongo_client(servers: server_lookup.Servers) -> AsyncIterator[AsyncMongoClient[dict[str, Any]]]:
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(servers.mongodb_uri, tz_aware=True)
+    try:
+        await client.admin.command("ping")
+    except Exception as error:
+        pytest.fail(
+            f"MongoDB-protocol server at {servers.mongodb_uri} does not answer: {error}", pytrace=False
+        )
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+async def database(
+    mongo_client: AsyncMongoClient[dict[str, Any]],
+) -> AsyncIterator[AsyncDatabase[dict[str, Any]]]:
+    """A fresh database per test, dropped afterwards."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    yield mongo_client[name]
+    await mongo_client.drop_database(name)
+
+
+@pytest.fixture
+async def smtp_sink(tmp_path: Path) -> AsyncIterator[SmtpSink]:
+    """A real SMTP server on loopback (aiosmtpd) that keeps every message it receives."""
+    host = os.environ.get("SMTP_HOST")
+    if host:
+        pytest.fail(
+            "SMTP_HOST points at an external server; these tests need to read what it received: "
+            "unset it to use the in-process sink.",
+            pytrace=False,
+        )
+    sink = SmtpSink(tmp_path / "mail")
+    await sink.start()
+    yield sink
+    await sink.stop()

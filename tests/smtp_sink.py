@@ -1,0 +1,5 @@
+"""Placeholder until the SMTP sink lands."""
+
+
+class SmtpSink:  # pragma: no cover
+    pass
