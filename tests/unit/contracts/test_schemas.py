@@ -64,7 +64,9 @@ def test_the_checker_accepts_a_new_optional_field_and_a_new_description() -> Non
 def test_topic_names_carry_owner_event_and_version() -> None:
     for topic in CATALOGUE:
         owner, event, version = topic.name.split(".")
-        assert event and version.startswith("v") and version[1:].isdigit(), topic.name
+        assert event, topic.name
+        assert version.startswith("v"), topic.name
+        assert version[1:].isdigit(), topic.name
         assert topic.writer in (owner, f"upstream-{owner}") or topic.writer.startswith("upstream-"), (
             topic.name
         )
