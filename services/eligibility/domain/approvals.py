@@ -1,0 +1,112 @@
+"""Organisations' approvals (利用申出) as eligibility sees them: a projection of `ApprovalChanged`.
+
+Eligibility keeps only what a filing decision needs. Staff names and e-mail addresses
+are dropped on purpose: they are personal data this service has no use for.
+
+An approval is taken to be valid through its `valid_until` day inclusive (an expiry
+date is the last day of validity, as on a residence card); access ends at the start
+of the next day.
+"""
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from contracts.application import FilerCategory
+from contracts.organisations import ApprovalChanged, ApprovalState
+
+
+class OrganisationKind(StrEnum):
+    """What kind of receiving organisation a filer's organisation is, where a rule cares.
+
+    The organisations contract does not carry this (a contract gap): the service supplies
+    it from its own reference data, e.g. the register of licensed supervising bodies.
+    """
+
+    SUPERVISING_BODY = "supervising_body"  # 監理団体
+    IMPLEMENTING_ORGANISATION = "implementing_organisation"  # 実習実施者
+    OTHER = "other"
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class StaffStanding(_Record):
+    """One approved user, by authentication ID: only their intermediary standing matters here."""
+
+    intermediary: bool = False
+    intermediary_valid_until: date | None = None
+
+
+class ApprovalRecord(_Record):
+    approval_id: str
+    organisation_id: str
+    category: FilerCategory
+    employer_organisation_id: str | None = None
+    state: ApprovalState
+    valid_from: date
+    valid_until: date
+    staff: dict[str, StaffStanding]
+    """Current staff by staff id (the filer id they sign in with); removed staff are not here."""
+    removed_staff_ids: frozenset[str] = frozenset()
+    revision: int
+
+    def in_force_on(self, day: date) -> bool:
+        return self.state is ApprovalState.ACTIVE and self.valid_from <= day <= self.valid_until
+
+    def covers(self, receiving_organisation_id: str | None, *, employer_scoped: bool) -> bool:
+        """Whether this approval lets its staff file for that receiving organisation.
+
+        An approval naming an employer covers that employer only; `employer_scoped`
+        (特定技能 via a support organisation) demands an approval naming it.
+        """
+        if self.employer_organisation_id is None:
+            return not employer_scoped
+        return self.employer_organisation_id == receiving_organisation_id
+
+
+def apply_change(current: ApprovalRecord | None, event: ApprovalChanged) -> ApprovalRecord:
+    """The record after `event`; `current` itself (same object) if the event is stale.
+
+    Events carry the whole state, so the newest revision simply replaces the record;
+    redelivered or out-of-order events (revision <= current) change nothing.
+    """
+    if current is not None:
+        if current.approval_id != event.approval_id:
+            raise ValueError(f"event for approval {event.approval_id} applied to {current.approval_id}")
+        if event.revision <= current.revision:
+            return current
+    removed = frozenset(event.removed_staff_ids)
+    return ApprovalRecord(
+        approval_id=event.approval_id,
+        organisation_id=event.organisation_id,
+        category=event.category,
+        employer_organisation_id=event.employer_organisation_id,
+        state=event.state,
+        valid_from=event.valid_from,
+        valid_until=event.valid_until,
+        staff={
+            member.staff_id: StaffStanding(
+                intermediary=member.intermediary,
+                intermediary_valid_until=member.intermediary_valid_until,
+            )
+            for member in event.staff
+            if member.staff_id not in removed
+        },
+        removed_staff_ids=removed,
+        revision=event.revision,
+    )
+
+
+class OrganisationFacts(_Record):
+    """What assess needs about the filer's organisation, looked up by the service beforehand.
+
+    `approvals` are those of the filer's organisation (for a support organisation, at
+    least the one for the receiving organisation); empty for filers without one.
+    """
+
+    approvals: tuple[ApprovalRecord, ...] = ()
+    organisation_kind: OrganisationKind | None = None
+    """None when unknown: a rule that needs a kind then fails closed."""

@@ -1,0 +1,7 @@
+"""Eligibility's settings, read from the environment."""
+
+from chassis.settings import ServiceSettings
+
+
+class EligibilitySettings(ServiceSettings):
+    pass

@@ -1,0 +1,208 @@
+"""The application status machine (domain rules §5), as data plus one total function.
+
+Rules, in the order `advance` applies them:
+
+1. An input whose `source_event_id` is already in the timeline is a duplicate and
+   changes nothing, not even the timeline (redelivery is routine under Kafka).
+2. `PATHS` names the statuses an input leads to, in order. Steps the application has
+   already reached or passed (by `RANK`) are skipped; every remaining step must be
+   allowed by `TRANSITIONS` from the status before it, or the input moves nothing.
+   So a late or out-of-order event never moves a status backwards or twice.
+3. Inside the documents loop (requested ⇄ submitted, equal rank) the steps move back
+   and forth, so there an input that occurred before the current status was entered
+   is stale and moves nothing.
+4. An event that moves nothing is still recorded as a note ("ignored:<reason>"), for
+   the audit trail and so that its redelivery is recognised as a duplicate. A
+   refused withdrawal is not recorded: it is answered (HTTP 409), not stored.
+
+Choices: examination starts on acceptance, so an eligible assessment moves
+submitted → accepted → under_examination at once (two moves, two revisions). A card
+posted (CardDispatched) is a delivery; ResultDelivered closes the case, passing
+through delivered if no dispatch came first. Documents submitted before any request
+are ignored (not parked): examination's next request or decision sets things right.
+A decision may come from any examination status, with or without a documents round.
+"""
+
+from collections.abc import Mapping
+from datetime import datetime
+from enum import StrEnum
+from itertools import pairwise
+from typing import Final
+
+from pydantic import BaseModel, ConfigDict
+
+from contracts.intake import ApplicationStatus as S
+from services.intake.domain.application import ApplicationState, TimelineEntry
+from services.intake.domain.dates import as_aware
+from services.intake.domain.inputs import InputKind as K
+from services.intake.domain.inputs import StatusInput
+
+TRANSITIONS: Final[Mapping[S, frozenset[S]]] = {
+    S.SUBMITTED: frozenset({S.ACCEPTED, S.NOT_ELIGIBLE, S.WITHDRAWN}),
+    S.ACCEPTED: frozenset({S.UNDER_EXAMINATION, S.WITHDRAWN}),
+    S.UNDER_EXAMINATION: frozenset({S.DOCUMENTS_REQUESTED, S.GRANTED, S.DENIED, S.WITHDRAWN}),
+    S.DOCUMENTS_REQUESTED: frozenset({S.DOCUMENTS_SUBMITTED, S.GRANTED, S.DENIED, S.WITHDRAWN}),
+    S.DOCUMENTS_SUBMITTED: frozenset({S.DOCUMENTS_REQUESTED, S.GRANTED, S.DENIED, S.WITHDRAWN}),
+    S.GRANTED: frozenset({S.DELIVERED}),
+    S.DENIED: frozenset({S.DELIVERED}),
+    S.DELIVERED: frozenset({S.CLOSED}),
+    S.NOT_ELIGIBLE: frozenset(),
+    S.CLOSED: frozenset(),
+    S.WITHDRAWN: frozenset(),
+}
+"""Allowed moves. A status with no moves out is final."""
+
+RANK: Final[Mapping[S, int]] = {
+    S.SUBMITTED: 0, S.ACCEPTED: 1, S.UNDER_EXAMINATION: 2,
+    S.DOCUMENTS_REQUESTED: 3, S.DOCUMENTS_SUBMITTED: 3,
+    S.GRANTED: 4, S.DENIED: 4, S.DELIVERED: 5,
+    S.CLOSED: 6, S.NOT_ELIGIBLE: 6, S.WITHDRAWN: 6,
+}  # fmt: skip
+"""How far along a status is; no allowed move lowers it."""
+
+PATHS: Final[Mapping[K, tuple[S, ...]]] = {
+    K.ASSESSED_ELIGIBLE: (S.ACCEPTED, S.UNDER_EXAMINATION),
+    K.ASSESSED_NOT_ELIGIBLE: (S.NOT_ELIGIBLE,),
+    K.DOCUMENTS_REQUESTED: (S.DOCUMENTS_REQUESTED,),
+    K.DOCUMENTS_SUBMITTED: (S.DOCUMENTS_SUBMITTED,),
+    K.DECISION_GRANTED: (S.GRANTED,),
+    K.DECISION_DENIED: (S.DENIED,),
+    K.CARD_DISPATCHED: (S.DELIVERED,),
+    K.RESULT_DELIVERED: (S.DELIVERED, S.CLOSED),
+    K.WITHDRAW_REQUESTED: (S.WITHDRAWN,),
+}
+"""Where each input leads. Kinds not listed (notices sent, COE issued) are timeline notes only."""
+
+
+class Outcome(StrEnum):
+    MOVED = "moved"
+    NOTED = "noted"
+    IGNORED = "ignored"
+    DUPLICATE = "duplicate"
+
+
+class IgnoredReason(StrEnum):
+    FINAL = "final"
+    ALREADY_PASSED = "already_passed"
+    NOT_ALLOWED = "not_allowed"
+    STALE = "stale"
+
+
+class WithdrawRefusal(StrEnum):
+    ALREADY_DECIDED = "already_decided"
+    ALREADY_WITHDRAWN = "already_withdrawn"
+    NOT_ELIGIBLE = "not_eligible"
+
+
+WITHDRAW_REFUSALS: Final[Mapping[S, WithdrawRefusal]] = {
+    S.GRANTED: WithdrawRefusal.ALREADY_DECIDED,
+    S.DENIED: WithdrawRefusal.ALREADY_DECIDED,
+    S.DELIVERED: WithdrawRefusal.ALREADY_DECIDED,
+    S.CLOSED: WithdrawRefusal.ALREADY_DECIDED,
+    S.WITHDRAWN: WithdrawRefusal.ALREADY_WITHDRAWN,
+    S.NOT_ELIGIBLE: WithdrawRefusal.NOT_ELIGIBLE,
+}
+
+
+class Move(BaseModel):
+    """One status move: the adapter publishes one ApplicationStatusChanged per move."""
+
+    model_config = ConfigDict(frozen=True)
+
+    previous_status: S
+    status: S
+    revision: int
+    at: datetime
+
+
+class Advance(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    state: ApplicationState
+    outcome: Outcome
+    entries: tuple[TimelineEntry, ...] = ()
+    """What was appended to the timeline: one entry per move, or one note, or nothing."""
+    moves: tuple[Move, ...] = ()
+    ignored_reason: IgnoredReason | None = None
+
+    @property
+    def moved(self) -> bool:
+        return bool(self.moves)
+
+
+class WithdrawRefused(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    reason: WithdrawRefusal
+
+
+def advance(app: ApplicationState, status_input: StatusInput) -> Advance | WithdrawRefused:
+    """Apply one input to an application. Total: never raises, whatever the order of inputs."""
+    if app.has_seen(status_input.source_event_id):
+        return Advance(state=app, outcome=Outcome.DUPLICATE)
+    path = PATHS.get(status_input.kind)
+    if path is None:
+        return _record(app, status_input, Outcome.NOTED, status_input.details, None)
+    steps = tuple(s for s in path if s != app.status and RANK[s] >= RANK[app.status])
+    reason = _why_not(app, status_input, steps)
+    if reason is None:
+        return _move(app, status_input, steps)
+    if status_input.kind is K.WITHDRAW_REQUESTED:
+        return WithdrawRefused(reason=WITHDRAW_REFUSALS.get(app.status, WithdrawRefusal.ALREADY_DECIDED))
+    return _record(app, status_input, Outcome.IGNORED, f"ignored:{reason.value}", reason)
+
+
+def _why_not(app: ApplicationState, given: StatusInput, steps: tuple[S, ...]) -> IgnoredReason | None:
+    if not TRANSITIONS[app.status]:
+        return IgnoredReason.FINAL
+    if not steps:
+        return IgnoredReason.ALREADY_PASSED
+    for before, after in pairwise((app.status, *steps)):
+        if after not in TRANSITIONS[before]:
+            return IgnoredReason.NOT_ALLOWED
+    if RANK[steps[0]] == RANK[app.status] and _entered_after(app, given.occurred_at):
+        return IgnoredReason.STALE
+    return None
+
+
+def _entered_after(app: ApplicationState, moment: datetime) -> bool:
+    """Whether the current status was entered after `moment`."""
+    entered = next((entry.at for entry in reversed(app.timeline) if entry.status is not None), None)
+    return entered is not None and as_aware(entered) > as_aware(moment)
+
+
+def _move(app: ApplicationState, given: StatusInput, steps: tuple[S, ...]) -> Advance:
+    entries: list[TimelineEntry] = []
+    moves: list[Move] = []
+    previous, revision = app.status, app.revision
+    for step in steps:
+        revision += 1
+        note = given.details if not entries else None
+        entries.append(_entry(given, step, note, revision))
+        moves.append(Move(previous_status=previous, status=step, revision=revision, at=given.occurred_at))
+        previous = step
+    state = app.model_copy(update={"status": previous, "revision": revision, "timeline": (*app.timeline, *entries)})
+    return Advance(state=state, outcome=Outcome.MOVED, entries=tuple(entries), moves=tuple(moves))
+
+
+def _record(
+    app: ApplicationState,
+    given: StatusInput,
+    outcome: Outcome,
+    note: str | None,
+    reason: IgnoredReason | None,
+) -> Advance:
+    entry = _entry(given, None, note, app.revision)
+    state = app.model_copy(update={"timeline": (*app.timeline, entry)})
+    return Advance(state=state, outcome=outcome, entries=(entry,), ignored_reason=reason)
+
+
+def _entry(given: StatusInput, status: S | None, note: str | None, revision: int) -> TimelineEntry:
+    return TimelineEntry(
+        at=given.occurred_at,
+        kind=given.kind,
+        source_event_id=given.source_event_id,
+        status=status,
+        note=note,
+        revision=revision,
+    )

@@ -1,0 +1,7 @@
+"""Intake's settings, read from the environment."""
+
+from chassis.settings import ServiceSettings
+
+
+class IntakeSettings(ServiceSettings):
+    pass

@@ -1,0 +1,126 @@
+"""Notices about filing: received, accepted (the proof of a pending application), not eligible,
+documents requested."""
+
+from contracts.application import Procedure
+from contracts.examination import DocumentsRequested
+from contracts.intake import ApplicationAccepted, ApplicationNotEligible, ApplicationReceived
+from services.notification.domain import addressing
+from services.notification.domain.contacts import ApplicationContact
+from services.notification.domain.dates import japan_date, special_period_ends_on
+from services.notification.domain.labels import procedure_label
+from services.notification.domain.model import (
+    Bilingual,
+    NoticeKind,
+    Planned,
+    PlanResult,
+    Recipient,
+    TemplateValue,
+)
+
+# The special period (特例期間) protects a resident who filed one of these in time (§3).
+SPECIAL_PERIOD_PROCEDURES = frozenset({Procedure.CHANGE_OF_STATUS, Procedure.EXTENSION_OF_STAY})
+SHORT_STAY_DAYS = 30
+"""A period of stay of 30 days or less has no special period."""
+
+
+def plan_received(event: ApplicationReceived, source_event_id: str) -> Planned:
+    application = event.application
+    recipients = (Recipient(address=application.filer.email, name=application.filer.name),)
+    notice = addressing.new_notice(
+        NoticeKind.SUBMISSION_RECEIVED,
+        source_event_id,
+        recipients,
+        application.filer.language,
+        {
+            "provisional_number": event.provisional_number,
+            "procedure": procedure_label(application.form.procedure),
+            "applicant_name": application.applicant.name,
+            "received_on": japan_date(event.received_at),
+        },
+        application_id=event.application_id,
+    )
+    return Planned(notices=(notice,))
+
+
+def special_period(procedure: Procedure, contact: ApplicationContact | None) -> dict[str, TemplateValue]:
+    """Whether the acceptance notice explains the special period, and until when it may run.
+
+    Without the stay's length or expiry (the receipt event was not seen) the rule is
+    explained without a date, including that short stays have none.
+    """
+    days = contact.period_of_stay_days if contact else None
+    expires = contact.stay_expires_on if contact else None
+    covered = procedure in SPECIAL_PERIOD_PROCEDURES
+    short = covered and days is not None and days <= SHORT_STAY_DAYS
+    applies = covered and not short
+    return {
+        "special_period": applies,
+        "special_period_short_stay": short,
+        "stay_expires_on": expires if applies else None,
+        "special_period_ends_on": special_period_ends_on(expires) if applies and expires else None,
+    }
+
+
+def plan_accepted(event: ApplicationAccepted, source_event_id: str, contact: ApplicationContact | None) -> Planned:
+    """The acceptance goes to filer and applicant: it is the applicant's proof of a pending application."""
+    if contact is not None and contact.application_id != event.application_id:
+        raise ValueError(f"contact {contact.application_id} handed in for application {event.application_id}")
+    parties = event.parties
+    notice = addressing.new_notice(
+        NoticeKind.APPLICATION_ACCEPTED,
+        source_event_id,
+        addressing.filer_and_applicant(parties),
+        parties.language,
+        {
+            "receipt_number": event.receipt_number,
+            "provisional_number": event.provisional_number,
+            "procedure": procedure_label(event.procedure),
+            "applicant_name": parties.applicant_name,
+            "filed_on": contact.filed_on if contact else None,
+            "accepted_on": japan_date(event.accepted_at),
+            **special_period(event.procedure, contact),
+        },
+        application_id=event.application_id,
+    )
+    return Planned(notices=(notice,))
+
+
+def plan_not_eligible(event: ApplicationNotEligible, source_event_id: str) -> Planned:
+    reasons = tuple(Bilingual(ja=r.message_ja, en=r.message_en) for r in event.reasons)
+    notice = addressing.new_notice(
+        NoticeKind.NOT_ELIGIBLE,
+        source_event_id,
+        addressing.filer(event.parties),
+        event.parties.language,
+        {
+            "provisional_number": event.provisional_number,
+            "procedure": procedure_label(event.procedure),
+            "applicant_name": event.parties.applicant_name,
+            "reasons": reasons,
+        },
+        application_id=event.application_id,
+    )
+    return Planned(notices=(notice,))
+
+
+def plan_documents_requested(
+    event: DocumentsRequested, source_event_id: str, contact: ApplicationContact | None
+) -> PlanResult:
+    found = addressing.require_contact(event.application_id, contact, "DocumentsRequested")
+    if not isinstance(found, ApplicationContact):
+        return found
+    notice = addressing.new_notice(
+        NoticeKind.DOCUMENTS_REQUESTED,
+        source_event_id,
+        addressing.filer(found.parties),
+        found.parties.language,
+        {
+            "receipt_number": event.receipt_number,
+            "procedure": procedure_label(found.procedure),
+            "applicant_name": found.parties.applicant_name,
+            "documents": event.documents,
+            "due_on": event.due_on,
+        },
+        application_id=event.application_id,
+    )
+    return Planned(notices=(notice,))

@@ -1,0 +1,92 @@
+"""Rendering a `Notice` into an e-mail: both languages, the notice's language first.
+
+The Jinja environment is built once at start-up (`Renderer()`), and every template is
+loaded then, so a missing or broken template stops the service rather than a notice.
+Each kind has `{ja,en}/{kind}.txt` (whose `subject` block gives the subject) and
+`{ja,en}/{kind}.html`; HTML is autoescaped, text is not. `StrictUndefined` turns a
+variable the planner forgot into an error instead of a blank in a letter.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
+from markupsafe import Markup
+
+from contracts.application import Language
+from services.notification.domain import mime
+from services.notification.domain.model import Notice, NoticeKind
+
+TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
+LANGUAGES: tuple[Language, Language] = ("ja", "en")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")  # fmt: skip
+
+
+def ja_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def en_date(day: date) -> str:
+    """`30 November 2026`: day first and the month in words, so no reader mistakes the order."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def yen(amount: int) -> str:
+    return f"{amount:,}"
+
+
+@dataclass(frozen=True)
+class _Pair:
+    text: Template
+    html: Template
+
+
+class Renderer:
+    def __init__(self, templates_dir: Path = TEMPLATES_DIR) -> None:
+        env = Environment(
+            loader=FileSystemLoader(templates_dir),
+            autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False, default=False),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=False,
+        )
+        env.filters.update(ja_date=ja_date, en_date=en_date, yen=yen)
+        self._templates = {
+            (kind, language): _Pair(
+                env.get_template(f"{language}/{kind}.txt"), env.get_template(f"{language}/{kind}.html")
+            )
+            for kind in NoticeKind
+            for language in LANGUAGES
+        }
+        self._message = _Pair(env.get_template("_message.txt"), env.get_template("_message.html"))
+
+    def render(self, notice: Notice, *, sender: str, message_id_domain: str, date: datetime) -> EmailMessage:
+        """The notice as a MIME message dated `date` (the caller's clock, never read here)."""
+        order = (notice.language, *(language for language in LANGUAGES if language != notice.language))
+        parts = [self._render_one(notice, language) for language in order]
+        subject = " / ".join(subject for subject, _, _ in parts)
+        frame = {"languages": order, "subject": subject}
+        text = self._message.text.render(frame, bodies=[body for _, body, _ in parts])
+        html = self._message.html.render(frame, bodies=[Markup(body) for _, _, body in parts])
+        return mime.build_message(
+            sender=sender,
+            recipients=notice.recipients,
+            subject=subject,
+            text=text,
+            html=html,
+            message_id=mime.message_id(notice.notice_id, message_id_domain),
+            date=date,
+            languages=order,
+        )
+
+    def _render_one(self, notice: Notice, language: Language) -> tuple[str, str, str]:
+        """(subject, text, html) in one language."""
+        pair = self._templates[(notice.kind, language)]
+        variables: dict[str, Any] = dict(notice.variables)
+        subject = "".join(pair.text.blocks["subject"](pair.text.new_context(variables))).strip()
+        return subject, pair.text.render(variables).strip(), pair.html.render(variables).strip()
