@@ -1,0 +1,73 @@
+"""docker-compose.yml, checked by compose-go (the parser Docker Compose uses) since no engine runs here."""
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contracts.topics import CATALOGUE
+
+REPO = Path(__file__).resolve().parents[3]
+CHECKER_SOURCE = REPO / "deploy" / "composecheck"
+CHECKER = Path(os.environ.get("STATE_DIR", REPO / ".state")) / "bin" / "composecheck"
+APP_SERVICES = ("intake", "eligibility", "notification", "reporting")
+REQUIRED = {"JWT_PUBLIC_KEY": "-----BEGIN PUBLIC KEY-----", "MAIL_FROM": "noreply@example.jp"}
+
+
+def load(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    if not CHECKER.exists() or CHECKER.stat().st_mtime < (CHECKER_SOURCE / "main.go").stat().st_mtime:
+        CHECKER.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["go", "build", "-o", str(CHECKER), "."], cwd=CHECKER_SOURCE, check=True, timeout=600)
+    clean = {k: v for k, v in os.environ.items() if k not in REQUIRED}
+    return subprocess.run([str(CHECKER), str(REPO / "docker-compose.yml")], capture_output=True, text=True,
+                          env={**clean, **env}, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def project() -> dict[str, Any]:
+    result = load(REQUIRED)
+    assert result.returncode == 0, result.stderr
+    loaded: dict[str, Any] = json.loads(result.stdout)
+    return loaded
+
+
+def test_the_compose_file_is_valid_for_compose(project: dict[str, Any]) -> None:
+    assert set(project["services"]) == {"kafka", "mongo", "mailpit", "topics", *APP_SERVICES}
+
+
+def test_servers_use_the_official_images_in_the_intended_modes(project: dict[str, Any]) -> None:
+    services = project["services"]
+    assert services["kafka"]["image"].startswith("apache/kafka:4.")
+    assert services["kafka"]["environment"]["KAFKA_PROCESS_ROLES"] == "broker,controller"
+    assert services["mongo"]["image"] == "mongo:8"
+    assert "--replSet" in services["mongo"]["command"]
+    assert services["mailpit"]["image"].startswith("axllent/mailpit")
+
+
+def test_every_service_has_a_healthcheck_and_waits_for_healthy_dependencies(project: dict[str, Any]) -> None:
+    services = project["services"]
+    for name in ("kafka", "mongo", "mailpit", *APP_SERVICES):
+        assert services[name].get("healthcheck", {}).get("test"), name
+    for name in APP_SERVICES:
+        depends = services[name]["depends_on"]
+        assert depends["kafka"]["condition"] == "service_healthy", name
+        assert depends["mongo"]["condition"] == "service_healthy", name
+        assert depends["topics"]["condition"] == "service_completed_successfully", name
+    assert services["notification"]["depends_on"]["mailpit"]["condition"] == "service_healthy"
+
+
+def test_topics_are_provisioned_from_the_catalogue_before_any_service_starts(project: dict[str, Any]) -> None:
+    topics = project["services"]["topics"]
+    assert topics["command"] == ["python", "-m", "chassis.provision"]
+    assert topics["depends_on"]["kafka"]["condition"] == "service_healthy"
+    assert len(CATALOGUE) > 0
+
+
+@pytest.mark.parametrize("missing", sorted(REQUIRED))
+def test_a_missing_required_variable_stops_compose_with_its_name(missing: str) -> None:
+    result = load({k: v for k, v in REQUIRED.items() if k != missing})
+    assert result.returncode != 0
+    assert f"required variable {missing} is missing a value" in result.stderr
