@@ -2,7 +2,7 @@
 
 - `application`: the `ApplicationState` aggregate and its timeline.
 - `inputs`: everything that may move a status, as one `StatusInput` shape.
-- `status`: the status machine, a data table applied by `advance`.
+- `transitions` and `status`: the status machine, data tables applied by `advance`.
 - `numbering`: provisional and receipt number formats, and application ids.
 - `pending_proof`: the proof of a pending application and its special period.
 - `idempotency`: idempotency keys of HTTP commands.

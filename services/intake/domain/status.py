@@ -1,4 +1,4 @@
-"""The application status machine (domain rules §5), as data plus one total function.
+"""The application status machine (domain rules §5): one total function over the tables in `transitions`.
 
 Rules, in the order `advance` applies them:
 
@@ -23,11 +23,9 @@ are ignored (not parked): examination's next request or decision sets things rig
 A decision may come from any examination status, with or without a documents round.
 """
 
-from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 from itertools import pairwise
-from typing import Final
 
 from pydantic import BaseModel, ConfigDict
 
@@ -36,42 +34,9 @@ from services.intake.domain.application import ApplicationState, TimelineEntry
 from services.intake.domain.dates import as_aware
 from services.intake.domain.inputs import InputKind as K
 from services.intake.domain.inputs import StatusInput
+from services.intake.domain.transitions import PATHS, RANK, TRANSITIONS, WITHDRAW_REFUSALS, WithdrawRefusal
 
-TRANSITIONS: Final[Mapping[S, frozenset[S]]] = {
-    S.SUBMITTED: frozenset({S.ACCEPTED, S.NOT_ELIGIBLE, S.WITHDRAWN}),
-    S.ACCEPTED: frozenset({S.UNDER_EXAMINATION, S.WITHDRAWN}),
-    S.UNDER_EXAMINATION: frozenset({S.DOCUMENTS_REQUESTED, S.GRANTED, S.DENIED, S.WITHDRAWN}),
-    S.DOCUMENTS_REQUESTED: frozenset({S.DOCUMENTS_SUBMITTED, S.GRANTED, S.DENIED, S.WITHDRAWN}),
-    S.DOCUMENTS_SUBMITTED: frozenset({S.DOCUMENTS_REQUESTED, S.GRANTED, S.DENIED, S.WITHDRAWN}),
-    S.GRANTED: frozenset({S.DELIVERED}),
-    S.DENIED: frozenset({S.DELIVERED}),
-    S.DELIVERED: frozenset({S.CLOSED}),
-    S.NOT_ELIGIBLE: frozenset(),
-    S.CLOSED: frozenset(),
-    S.WITHDRAWN: frozenset(),
-}
-"""Allowed moves. A status with no moves out is final."""
-
-RANK: Final[Mapping[S, int]] = {
-    S.SUBMITTED: 0, S.ACCEPTED: 1, S.UNDER_EXAMINATION: 2,
-    S.DOCUMENTS_REQUESTED: 3, S.DOCUMENTS_SUBMITTED: 3,
-    S.GRANTED: 4, S.DENIED: 4, S.DELIVERED: 5,
-    S.CLOSED: 6, S.NOT_ELIGIBLE: 6, S.WITHDRAWN: 6,
-}  # fmt: skip
-"""How far along a status is; no allowed move lowers it."""
-
-PATHS: Final[Mapping[K, tuple[S, ...]]] = {
-    K.ASSESSED_ELIGIBLE: (S.ACCEPTED, S.UNDER_EXAMINATION),
-    K.ASSESSED_NOT_ELIGIBLE: (S.NOT_ELIGIBLE,),
-    K.DOCUMENTS_REQUESTED: (S.DOCUMENTS_REQUESTED,),
-    K.DOCUMENTS_SUBMITTED: (S.DOCUMENTS_SUBMITTED,),
-    K.DECISION_GRANTED: (S.GRANTED,),
-    K.DECISION_DENIED: (S.DENIED,),
-    K.CARD_DISPATCHED: (S.DELIVERED,),
-    K.RESULT_DELIVERED: (S.DELIVERED, S.CLOSED),
-    K.WITHDRAW_REQUESTED: (S.WITHDRAWN,),
-}
-"""Where each input leads. Kinds not listed (notices sent, COE issued) are timeline notes only."""
+__all__ = ["Advance", "IgnoredReason", "Move", "Outcome", "WithdrawRefusal", "WithdrawRefused", "advance"]
 
 
 class Outcome(StrEnum):
@@ -86,22 +51,6 @@ class IgnoredReason(StrEnum):
     ALREADY_PASSED = "already_passed"
     NOT_ALLOWED = "not_allowed"
     STALE = "stale"
-
-
-class WithdrawRefusal(StrEnum):
-    ALREADY_DECIDED = "already_decided"
-    ALREADY_WITHDRAWN = "already_withdrawn"
-    NOT_ELIGIBLE = "not_eligible"
-
-
-WITHDRAW_REFUSALS: Final[Mapping[S, WithdrawRefusal]] = {
-    S.GRANTED: WithdrawRefusal.ALREADY_DECIDED,
-    S.DENIED: WithdrawRefusal.ALREADY_DECIDED,
-    S.DELIVERED: WithdrawRefusal.ALREADY_DECIDED,
-    S.CLOSED: WithdrawRefusal.ALREADY_DECIDED,
-    S.WITHDRAWN: WithdrawRefusal.ALREADY_WITHDRAWN,
-    S.NOT_ELIGIBLE: WithdrawRefusal.NOT_ELIGIBLE,
-}
 
 
 class Move(BaseModel):

@@ -6,8 +6,6 @@ from contracts.intake import ApplicationStatus as S
 from services.intake.domain.application import ApplicationState
 from services.intake.domain.inputs import InputKind as K
 from services.intake.domain.status import (
-    RANK,
-    TRANSITIONS,
     Advance,
     IgnoredReason,
     Outcome,
@@ -15,6 +13,7 @@ from services.intake.domain.status import (
     WithdrawRefused,
     advance,
 )
+from services.intake.domain.transitions import RANK, TRANSITIONS
 
 from .builders import a_submitted_application, an_input, moved, status_entries
 
@@ -199,9 +198,7 @@ def test_a_second_decision_never_moves_the_status_again():
 
 def test_naive_and_aware_times_are_compared_without_raising():
     app = an_application_in(S.DOCUMENTS_REQUESTED)
-    naive = an_input(K.DOCUMENTS_SUBMITTED, "evt-naive").model_copy(
-        update={"occurred_at": datetime(2030, 1, 1)}
-    )
+    naive = an_input(K.DOCUMENTS_SUBMITTED, "evt-naive").model_copy(update={"occurred_at": datetime(2030, 1, 1)})
 
     result = advance(app, naive)
 

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 from contracts.intake import ApplicationStatus as S
 from services.intake.domain.inputs import InputKind as K
 from services.intake.domain.inputs import StatusInput
-from services.intake.domain.status import RANK, Advance, WithdrawRefused, advance
+from services.intake.domain.status import Advance, WithdrawRefused, advance
+from services.intake.domain.transitions import RANK
 
 from .builders import T0, a_submitted_application, status_entries
 
