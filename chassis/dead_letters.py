@@ -27,15 +27,20 @@ class DeadLetter:
 
 
 class DeadLetterPublisher:
-    def __init__(self, broker: KafkaBroker, topics: Iterable[Topic]) -> None:
-        self._publishers: dict[str, DefaultPublisher] = {
-            topic.dlq: broker.publisher(
+    def __init__(self, broker: KafkaBroker, topics: Iterable[Topic] = ()) -> None:
+        self._broker = broker
+        self._publishers: dict[str, DefaultPublisher] = {}
+        for topic in topics:
+            self.declare(topic)
+
+    def declare(self, topic: Topic) -> None:
+        """Adds `topic`'s dead-letter topic to this service's outputs (and its AsyncAPI document)."""
+        if topic.dlq not in self._publishers:
+            self._publishers[topic.dlq] = self._broker.publisher(
                 topic.dlq,
                 title=f"{topic.dlq}:publish",
                 description=f"Records of {topic.name} that could not be handled, with dlq_* headers saying why.",
             )
-            for topic in topics
-        }
 
     async def send(self, letters: Sequence[DeadLetter]) -> None:
         pending = []

@@ -5,7 +5,7 @@ writes, unique indexes, upserts with `$setOnInsert`/`$inc`, unordered bulk write
 No transactions, change streams or TTL indexes.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pymongo import AsyncMongoClient, IndexModel
@@ -28,9 +28,7 @@ async def ping(database: AsyncDatabase[dict[str, Any]]) -> bool:
     return True
 
 
-async def ensure_indexes(
-    database: AsyncDatabase[dict[str, Any]], indexes: dict[str, Iterable[IndexModel]]
-) -> None:
+async def ensure_indexes(database: AsyncDatabase[dict[str, Any]], indexes: Mapping[str, Iterable[IndexModel]]) -> None:
     for collection, models in indexes.items():
         models = list(models)
         if models:

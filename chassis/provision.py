@@ -24,10 +24,7 @@ async def provision(bootstrap_servers: str, *, partitions: int = 4, replication_
         missing = [name for name in topic_names() if name not in existing]
         if missing:
             await admin.create_topics(
-                [
-                    NewTopic(name, num_partitions=partitions, replication_factor=replication_factor)
-                    for name in missing
-                ]
+                [NewTopic(name, num_partitions=partitions, replication_factor=replication_factor) for name in missing]
             )
         return missing
     finally:
