@@ -48,6 +48,8 @@ class Service:
         self._startup: list[Task] = []
         self._background: list[tuple[str, Task]] = []
         self._tasks: list[asyncio.Task[None]] = []
+        self._routers: list[APIRouter] = []
+        self._checks: dict[str, Callable[[], Awaitable[bool]]] = {}
 
     def consume(self, topic: Topic, handle: BatchHandler) -> None:
         self.dead_letters.declare(topic)
@@ -63,6 +65,14 @@ class Service:
 
     def indexes(self, collection: str, models: Sequence[IndexModel]) -> None:
         self._indexes.setdefault(collection, []).extend(models)
+
+    def route(self, router: APIRouter) -> None:
+        """Adds HTTP routes (an API, a dashboard) beside the health endpoints."""
+        self._routers.append(router)
+
+    def readiness_check(self, name: str, check: Callable[[], Awaitable[bool]]) -> None:
+        """Adds a dependency to /health/ready beside Kafka and MongoDB (an SMTP server, say)."""
+        self._checks[name] = check
 
     def on_startup(self, task: Task) -> None:
         """Runs once at start-up, after the indexes exist and before any record is consumed."""
@@ -103,16 +113,17 @@ class Service:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
 
-    def asgi(self, routers: Sequence[APIRouter] = (), **app_options: Any) -> FastAPI:
+    def asgi(self, **app_options: Any) -> FastAPI:
         app = create_app(
             service=self.name,
             broker=self.broker,
             database=self.database,
             lifespan=self.lifespan,
             description=self.description,
+            extra_checks=self._checks,
             **app_options,
         )
-        for router in routers:
+        for router in self._routers:
             app.include_router(router)
         return app
 

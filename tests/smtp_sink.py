@@ -1,5 +1,75 @@
-"""Placeholder until the SMTP sink lands."""
+"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives, for assertions.
+
+It can also misbehave on purpose: answer every message with a temporary (4xx) or
+permanent (5xx) failure, or stop listening, so tests can show how senders cope.
+"""
+
+import asyncio
+import email
+import email.policy
+import socket
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, Session
 
 
-class SmtpSink:  # pragma: no cover
-    pass
+@dataclass(frozen=True)
+class Received:
+    mail_from: str
+    rcpt_tos: tuple[str, ...]
+    raw: bytes
+
+    @property
+    def message(self) -> EmailMessage:
+        parsed: EmailMessage = email.message_from_bytes(self.raw, policy=email.policy.default)  # type: ignore[assignment]
+        return parsed
+
+
+class SmtpSink:
+    def __init__(self, directory: Path, host: str = "127.0.0.1") -> None:
+        self.directory = directory
+        self.host = host
+        self.port = 0
+        self.messages: list[Received] = []
+        self.failure: str | None = None
+        """An SMTP reply such as "451 4.3.0 try later" returned for every message while set."""
+        self._server: asyncio.Server | None = None
+
+    async def handle_DATA(self, _server: SMTP, _session: Session, envelope: Envelope) -> str:
+        if self.failure:
+            return self.failure
+        received = Received(str(envelope.mail_from), tuple(envelope.rcpt_tos), bytes(envelope.original_content or b""))
+        self.messages.append(received)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        (self.directory / f"{len(self.messages):06d}.eml").write_bytes(received.raw)
+        return "250 OK"
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        if not self.port:
+            with socket.socket() as probe:
+                probe.bind((self.host, 0))
+                self.port = probe.getsockname()[1]
+
+        def accept_any(*_args: Any) -> AuthResult:
+            return AuthResult(success=True)
+
+        self._server = await loop.create_server(
+            lambda: SMTP(self, hostname="sink", auth_require_tls=False, authenticator=accept_any,
+                         enable_SMTPUTF8=True),
+            self.host,
+            self.port,
+        )
+
+    async def stop(self) -> None:
+        """Stops listening (the port stays the same for a later `start`)."""
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
+
+    def to(self, address: str) -> list[Received]:
+        return [m for m in self.messages if address in m.rcpt_tos]
