@@ -28,6 +28,7 @@ from contracts.intake import (
     ApplicationWithdrawn,
 )
 from contracts.notification import NoticeFailed, NoticeSent
+from contracts.reporting import FiguresSnapshot
 from contracts.organisations import (
     ApprovalChanged,
     ApprovalGranted,
@@ -197,6 +198,13 @@ REPORTING_APPROVAL_CHANGED = Topic(
     "approval_id",
     "reporting",
     "An approval's lifecycle moved (reminder, deadline, lapse, renewal, staff, revocation).",
+)
+REPORTING_FIGURES = Topic(
+    "reporting.figures.v1",
+    FiguresSnapshot,
+    "taken_at",
+    "reporting",
+    "A snapshot of the system's figures, published at a fixed interval for monitoring dashboards.",
 )
 NOTIFICATION_NOTICE_SENT = Topic(
     "notification.notice-sent.v1",

@@ -65,9 +65,7 @@ def apply(approval: Approval | None, event: BureauEvent, now: datetime, *, rules
                 return unchanged(approval, Unchanged.ALREADY_APPLIED)
             staff = tuple(member for member in approval.staff if member.staff_id != event.staff_id)
             removed = (*approval.removed_staff_ids, event.staff_id)
-            return publish(
-                approval, ApprovalChange.STAFF_REMOVED, now, staff=staff, removed_staff_ids=removed
-            )
+            return publish(approval, ApprovalChange.STAFF_REMOVED, now, staff=staff, removed_staff_ids=removed)
         case StaffAdded():
             known = {member.staff_id for member in approval.staff} | set(approval.removed_staff_ids)
             if event.staff.staff_id in known:
@@ -96,9 +94,7 @@ def _granted(event: ApprovalGranted, now: datetime, rules: ValidityRules) -> Out
     return Outcome(approval=approval, changes=(changed_event(approval, ApprovalChange.GRANTED, None, now),))
 
 
-def _report_accepted(
-    approval: Approval, event: PeriodicReportAccepted, now: datetime, rules: ValidityRules
-) -> Outcome:
+def _report_accepted(approval: Approval, event: PeriodicReportAccepted, now: datetime, rules: ValidityRules) -> Outcome:
     if event.filed_on < approval.period_started_on:
         return unchanged(approval, Unchanged.ALREADY_APPLIED)
     if event.filed_on >= approval.valid_until:

@@ -6,10 +6,11 @@ increment is a plain sum, so the totals do not depend on the order events arrive
 change moves one application from its previous status (-1) to its new one (+1), and an approval
 change moves one approval between states the same way using `previous_state`.
 
-Two assumptions about the writers: intake publishes `ApplicationStatusChanged` for every status
-an application enters, the first one with `previous_status` None; and `applications_by_status`
-counts from those events only (`ApplicationReceived` feeds `applications_received_total`), so
-no application is counted twice.
+An application enters `submitted` when it is received, so `ApplicationReceived` counts it
+there; every later move arrives as `ApplicationStatusChanged` with its previous status (as
+intake's status machine publishes them). A status change without `previous_status` is taken
+to start from `submitted`, and one that merely re-announces `submitted` changes nothing, so an
+application is counted once whether or not intake also announces its first status.
 """
 
 from collections.abc import Iterable, Mapping
@@ -21,7 +22,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.base import Payload
 from contracts.eligibility import ApplicationAssessed
-from contracts.intake import ApplicationNotEligible, ApplicationReceived, ApplicationStatusChanged
+from contracts.intake import (
+    ApplicationNotEligible,
+    ApplicationReceived,
+    ApplicationStatus,
+    ApplicationStatusChanged,
+)
 from contracts.notification import NoticeFailed, NoticeSent
 from contracts.organisations import ApprovalChange, ApprovalChanged
 
@@ -42,9 +48,7 @@ class Metric(NamedTuple):
 
 
 METRICS: Final[Mapping[str, Metric]] = {
-    "applications_received_total": Metric(
-        MetricKind.COUNTER, "Applications received, by procedure and Japan day."
-    ),
+    "applications_received_total": Metric(MetricKind.COUNTER, "Applications received, by procedure and Japan day."),
     "applications_by_status": Metric(MetricKind.GAUGE, "Applications now in each status."),
     "assessments_total": Metric(MetricKind.COUNTER, "Eligibility assessments, by outcome."),
     "not_eligible_reasons_total": Metric(MetricKind.COUNTER, "Applications refused online, by reason code."),
@@ -78,14 +82,18 @@ def increments_for(event: Payload) -> tuple[Increment, ...]:
     match event:
         case ApplicationReceived():
             procedure, day = event.application.form.procedure, japan_day(event.received_at)
-            return (increment("applications_received_total", procedure=procedure, day=day),)
+            return (
+                increment("applications_received_total", procedure=procedure, day=day),
+                increment("applications_by_status", status=ApplicationStatus.SUBMITTED),
+            )
         case ApplicationStatusChanged():
-            moved_in = increment("applications_by_status", status=event.status)
-            if event.previous_status is None:
-                return (moved_in,)
-            if event.previous_status == event.status:
+            previous = event.previous_status or ApplicationStatus.SUBMITTED
+            if previous == event.status:
                 return ()
-            return (increment("applications_by_status", -1, status=event.previous_status), moved_in)
+            return (
+                increment("applications_by_status", -1, status=previous),
+                increment("applications_by_status", status=event.status),
+            )
         case ApplicationNotEligible():
             codes = sorted({reason.code for reason in event.reasons})
             return tuple(increment("not_eligible_reasons_total", code=code) for code in codes)

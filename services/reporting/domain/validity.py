@@ -35,12 +35,8 @@ class ValidityRule(BaseModel):
     @model_validator(mode="after")
     def _offsets_fall_inside_the_period(self) -> "ValidityRule":
         # The schedule relies on reminder < deadline < expiry, each on a distinct day.
-        if not (
-            self.report_due_months_before_expiry < self.reminder_months_before_expiry < self.period_months
-        ):
-            raise ValueError(
-                "need report_due_months_before_expiry < reminder_months_before_expiry < period_months"
-            )
+        if not (self.report_due_months_before_expiry < self.reminder_months_before_expiry < self.period_months):
+            raise ValueError("need report_due_months_before_expiry < reminder_months_before_expiry < period_months")
         return self
 
 

@@ -45,9 +45,7 @@ def report(filed_on: date, accepted_on: date | None = None) -> PeriodicReportAcc
 
 
 def staff_left(staff_id: str, left_on: date = date(2026, 3, 1)) -> StaffLeft:
-    return StaffLeft(
-        approval_id=APPROVAL_ID, organisation_id=ORGANISATION_ID, staff_id=staff_id, left_on=left_on
-    )
+    return StaffLeft(approval_id=APPROVAL_ID, organisation_id=ORGANISATION_ID, staff_id=staff_id, left_on=left_on)
 
 
 def staff_added(staff_id: str, added_on: date = date(2026, 3, 1)) -> StaffAdded:

@@ -1,8 +1,14 @@
 from datetime import date
 
 import pytest
-from reporting_builders import (
+
+from contracts.organisations import ApprovalChange, ApprovalState
+from services.reporting.domain.approval import Unchanged
+from services.reporting.domain.approvals import BureauEvent
+from services.reporting.domain.schedule import advance
+from tests.unit.reporting.reporting_builders import (
     APPROVAL_ID,
+    NOW,
     approval_granted_on,
     granted,
     report,
@@ -11,10 +17,6 @@ from reporting_builders import (
     staff_left,
     step,
 )
-
-from contracts.organisations import ApprovalChange, ApprovalState
-from services.reporting.domain.approval import Unchanged
-from services.reporting.domain.schedule import advance
 
 
 def test_a_grant_opens_an_active_approval_and_publishes_revision_one() -> None:
@@ -62,7 +64,7 @@ def test_a_report_accepted_before_the_switch_still_renews_for_one_year() -> None
 
 
 def test_a_renewal_extends_from_the_old_expiry_and_resets_the_reminders() -> None:
-    approval = advance(approval_granted_on(date(2026, 1, 4)), date(2026, 12, 10), NOW_).approval
+    approval = advance(approval_granted_on(date(2026, 1, 4)), date(2026, 12, 10), NOW).approval
     assert approval is not None
     assert approval.emitted == (ApprovalChange.REMINDER_DUE, ApprovalChange.DEADLINE_NEAR)
     renewed = step(approval, report(date(2026, 12, 10))).approval
@@ -83,7 +85,7 @@ def test_a_report_filed_on_the_last_valid_day_is_still_in_time() -> None:
 
 
 def test_a_report_filed_on_the_expiry_day_does_not_revive_the_approval() -> None:
-    lapsed = advance(approval_granted_on(date(2026, 1, 4)), date(2027, 1, 4), NOW_).approval
+    lapsed = advance(approval_granted_on(date(2026, 1, 4)), date(2027, 1, 4), NOW).approval
     assert lapsed is not None
     assert lapsed.state is ApprovalState.LAPSED
     outcome = step(lapsed, report(date(2027, 1, 4)))
@@ -95,7 +97,7 @@ def test_a_report_filed_on_the_expiry_day_does_not_revive_the_approval() -> None
 
 
 def test_a_report_filed_in_time_but_arriving_after_the_lapse_renews_the_approval() -> None:
-    lapsed = advance(approval_granted_on(date(2026, 1, 4)), date(2027, 1, 10), NOW_).approval
+    lapsed = advance(approval_granted_on(date(2026, 1, 4)), date(2027, 1, 10), NOW).approval
     assert lapsed is not None
     outcome = step(lapsed, report(date(2026, 12, 20), date(2027, 1, 8)))
     (change,) = outcome.changes
@@ -160,7 +162,7 @@ def test_a_revoked_approval_is_final() -> None:
     assert step(revoked_approval, revoked()).unchanged is Unchanged.ALREADY_APPLIED
     assert step(revoked_approval, report(date(2028, 12, 1))).unchanged is Unchanged.REVOKED
     assert step(revoked_approval, staff_added("s9")).unchanged is Unchanged.REVOKED
-    assert advance(revoked_approval, date(2035, 1, 1), NOW_).changes == ()
+    assert advance(revoked_approval, date(2035, 1, 1), NOW).changes == ()
 
 
 def test_a_duplicate_grant_changes_nothing() -> None:
@@ -169,8 +171,8 @@ def test_a_duplicate_grant_changes_nothing() -> None:
 
 
 @pytest.mark.parametrize("event", [report(date(2026, 5, 1)), staff_left("s1"), staff_added("s3"), revoked()])
-def test_an_event_before_the_grant_is_reported_as_unknown(event: object) -> None:
-    outcome = step(None, event)  # type: ignore[arg-type]
+def test_an_event_before_the_grant_is_reported_as_unknown(event: BureauEvent) -> None:
+    outcome = step(None, event)
     assert (outcome.approval, outcome.changes, outcome.unchanged) == (None, (), Unchanged.UNKNOWN_APPROVAL)
 
 
@@ -184,7 +186,7 @@ def test_an_event_for_another_approval_is_a_programming_error() -> None:
 def test_the_revision_grows_by_one_with_each_published_change() -> None:
     approval = None
     revisions = []
-    events = [granted(date(2026, 1, 5)), staff_added("s3"), staff_left("s1"), staff_left("s1")]
+    events: list[BureauEvent] = [granted(date(2026, 1, 5)), staff_added("s3"), staff_left("s1"), staff_left("s1")]
     events += [report(date(2028, 12, 1)), report(date(2028, 12, 1)), revoked()]
     for event in events:
         outcome = step(approval, event)
@@ -194,6 +196,3 @@ def test_the_revision_grows_by_one_with_each_published_change() -> None:
     assert approval is not None
     assert approval.revision == 5
     assert approval.approval_id == APPROVAL_ID
-
-
-from reporting_builders import NOW as NOW_  # noqa: E402
