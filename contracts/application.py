@@ -10,7 +10,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import EmailStr, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from contracts.base import Payload
 
@@ -18,6 +18,15 @@ Language = Literal["ja", "en"]
 Sha256Hex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 Identifier = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+_LOCAL_PART = r"[^@\s<>\"(),:;\[\]\\]+"
+_DOMAIN_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+EmailAddress = Annotated[
+    str,
+    StringConstraints(max_length=254, pattern=rf"^{_LOCAL_PART}@{_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL})+$"),
+    Field(json_schema_extra={"format": "email"}),
+]
+"""An e-mail address, checked by shape only: a full RFC 5322/IDNA validation costs a third of a
+millisecond per address, more than the rest of an event's decoding. The mail server has the last word."""
 
 
 class FilerCategory(StrEnum):
@@ -109,7 +118,7 @@ class Filer(Payload):
     filer_id: Identifier
     category: FilerCategory
     name: ShortText
-    email: EmailStr
+    email: EmailAddress
     language: Language = "ja"
     organisation_id: Identifier | None = None
     """The filer's own organisation (categories 1-4)."""
@@ -130,11 +139,9 @@ class Applicant(Payload):
     name: ShortText
     nationality: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
     date_of_birth: date
-    email: EmailStr | None = None
+    email: EmailAddress | None = None
     address: Annotated[str, StringConstraints(max_length=300)] | None = None
-    residence_card_number: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}[0-9]{8}[A-Z]{2}$")] | None = (
-        None
-    )
+    residence_card_number: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}[0-9]{8}[A-Z]{2}$")] | None = None
     passport_number: Annotated[str, StringConstraints(min_length=5, max_length=20)] | None = None
     in_japan: bool = True
     current_status: StatusOfResidence | None = None

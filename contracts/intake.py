@@ -3,9 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import EmailStr
-
-from contracts.application import Application, Identifier, Language, Procedure, ShortText
+from contracts.application import Application, EmailAddress, Identifier, Language, Procedure, ShortText
 from contracts.base import Payload
 from contracts.eligibility import Reason
 
@@ -36,10 +34,10 @@ class Parties(Payload):
 
     filer_id: Identifier
     filer_name: ShortText
-    filer_email: EmailStr
+    filer_email: EmailAddress
     language: Language
     applicant_name: ShortText
-    applicant_email: EmailStr | None = None
+    applicant_email: EmailAddress | None = None
     organisation_id: Identifier | None = None
 
 

@@ -7,9 +7,7 @@ lifecycle, which eligibility and notification consume.
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import EmailStr
-
-from contracts.application import FilerCategory, Identifier, ShortText
+from contracts.application import EmailAddress, FilerCategory, Identifier, ShortText
 from contracts.base import Payload
 
 
@@ -18,7 +16,7 @@ class StaffMember(Payload):
 
     staff_id: Identifier
     name: ShortText
-    email: EmailStr
+    email: EmailAddress
     intermediary: bool = False
     """Holds intermediary (申請等取次者) standing."""
     intermediary_valid_until: date | None = None

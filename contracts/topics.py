@@ -28,7 +28,6 @@ from contracts.intake import (
     ApplicationWithdrawn,
 )
 from contracts.notification import NoticeFailed, NoticeSent
-from contracts.reporting import FiguresSnapshot
 from contracts.organisations import (
     ApprovalChanged,
     ApprovalGranted,
@@ -37,6 +36,7 @@ from contracts.organisations import (
     StaffAdded,
     StaffLeft,
 )
+from contracts.reporting import FiguresSnapshot
 
 EVENT_TYPE_PREFIX: Final = "jp.residence."
 DLQ_SUFFIX: Final = ".dlq"
@@ -221,7 +221,5 @@ NOTIFICATION_NOTICE_FAILED = Topic(
     "A notice could not be sent, with the reason.",
 )
 
-CATALOGUE: Final[tuple[Topic, ...]] = tuple(
-    value for value in list(globals().values()) if isinstance(value, Topic)
-)
+CATALOGUE: Final[tuple[Topic, ...]] = tuple(value for value in list(globals().values()) if isinstance(value, Topic))
 BY_NAME: Final[dict[str, Topic]] = {topic.name: topic for topic in CATALOGUE}

@@ -1,0 +1,80 @@
+"""Shared set-up for the benchmarks: scratch topics, fast bulk producing, waiting on committed offsets."""
+
+import asyncio
+import time
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from aiokafka import AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from chassis.cloudevents import Outgoing, encode
+from contracts.base import Payload
+from contracts.topics import Topic
+
+BOOTSTRAP = "127.0.0.1:9092"
+
+
+def scratch(payload: type[Payload], key: str, label: str) -> Topic:
+    return Topic(f"bench.{label}-{uuid.uuid4().hex[:8]}.v1", payload, key, "bench", label)
+
+
+async def create_topics(names: Iterable[str], partitions: int = 4) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=BOOTSTRAP)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(n, num_partitions=partitions, replication_factor=1) for n in names])
+    finally:
+        await admin.close()
+
+
+async def produce_events(topic: Topic, payloads: Iterable[Payload]) -> int:
+    """Loads the input topic as fast as the client allows (not part of any measured figure)."""
+    producer = AIOKafkaProducer(bootstrap_servers=BOOTSTRAP, acks=1, linger_ms=20, max_batch_size=512 * 1024)
+    await producer.start()
+    count = 0
+    try:
+        pending = []
+        now = datetime.now(UTC)
+        for payload in payloads:
+            key, value, headers = encode(Outgoing(topic, payload, uuid.uuid4().hex, now), "/bench")
+            pending.append(
+                await producer.send(topic.name, value, key=key, headers=[(k, v.encode()) for k, v in headers.items()])
+            )
+            count += 1
+            if len(pending) >= 5000:
+                await asyncio.gather(*pending)
+                pending.clear()
+        await asyncio.gather(*pending)
+    finally:
+        await producer.stop()
+    return count
+
+
+async def wait_committed(group: str, topic: str, total: int, timeout: float = 600.0) -> float:
+    """Seconds until `group` has committed `total` records of `topic`."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=BOOTSTRAP)
+    await admin.start()
+    started = time.perf_counter()
+    try:
+        while time.perf_counter() - started < timeout:
+            offsets = await admin.list_consumer_group_offsets(group)
+            done = sum(meta.offset for tp, meta in offsets.items() if tp.topic == topic and meta.offset > 0)
+            if done >= total:
+                return time.perf_counter() - started
+            await asyncio.sleep(0.05)
+        raise TimeoutError(f"{group} did not commit {total} records of {topic} in {timeout}s")
+    finally:
+        await admin.close()
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+__all__ = ["BOOTSTRAP", "TopicPartition", "create_topics", "produce_events", "rss_mb", "scratch", "wait_committed"]

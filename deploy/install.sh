@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Installs what the project and its real servers need on a machine without Docker,
+# using package registries only: Python deps (uv/PyPI), the Kafka broker jars
+# (Maven Central) and the embedded FerretDB binary (Go module proxy).
+# Idempotent: each step is skipped when its result is already up to date.
+# Needs: python3, java 17+, mvn, go. State goes to $STATE_DIR (default <repo>/.state).
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STATE_DIR="${STATE_DIR:-$REPO/.state}"
+mkdir -p "$STATE_DIR" && STATE_DIR="$(cd "$STATE_DIR" && pwd)" # absolute, whatever the caller's cwd
+say() { printf '[install] %s\n' "$*"; }
+die() { printf '[install] ERROR: %s\n' "$*" >&2; exit 1; }
+for tool in python3 java mvn go; do
+  command -v "$tool" >/dev/null 2>&1 || die "$tool not found on PATH"
+done
+mkdir -p "$STATE_DIR/bin"
+
+# 1. Python environment. pip may put uv outside PATH (~/.local/bin): fall back to `python3 -m uv`.
+if ! command -v uv >/dev/null 2>&1; then
+  say "uv missing: pip install uv"
+  python3 -m pip install --quiet uv || python3 -m pip install --quiet --user --break-system-packages uv
+fi
+if command -v uv >/dev/null 2>&1; then UV=(uv); else UV=(python3 -m uv); fi
+cd "$REPO"
+if [[ -f uv.lock ]]; then
+  say "python deps: uv sync --frozen"
+  "${UV[@]}" sync --frozen
+else
+  say "python deps: uv sync (no uv.lock yet)"
+  "${UV[@]}" sync
+fi
+
+# 2. Kafka jars. The stamp is the pom's hash, so changing the pinned version re-installs.
+pom="$REPO/deploy/kafka/pom.xml"
+libs="$STATE_DIR/kafka/libs"
+want="$(sha256sum "$pom" | cut -d' ' -f1)"
+version="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$pom")"
+if [[ -f "$libs/.pom.sha256" && "$(cat "$libs/.pom.sha256")" == "$want" ]]; then
+  say "kafka $version jars: already in $libs"
+else
+  say "kafka $version jars: fetching from Maven Central into $libs"
+  rm -rf "$libs.tmp"
+  mkdir -p "$STATE_DIR/kafka"
+  mvn -B -f "$pom" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$libs.tmp" >"$STATE_DIR/kafka/mvn.log" 2>&1 \
+    || { tail -n 30 "$STATE_DIR/kafka/mvn.log" >&2; die "mvn failed (log: $STATE_DIR/kafka/mvn.log)"; }
+  python3 -m zipfile -l "$libs.tmp/kafka_2.13-$version.jar" | grep 'kafka/tools/StorageTool.class' >/dev/null \
+    || die "kafka.tools.StorageTool not in kafka_2.13-$version.jar (moved in this version?)"
+  echo "$want" >"$libs.tmp/.pom.sha256"
+  rm -rf "$libs"
+  mv "$libs.tmp" "$libs"
+fi
+
+# 3. FerretDB. -mod=readonly: fail rather than silently edit go.mod/go.sum, which are committed.
+src="$REPO/deploy/ferretdb"
+bin="$STATE_DIR/bin/ferretdb-embedded"
+if [[ -x "$bin" && "$bin" -nt "$src/main.go" && "$bin" -nt "$src/go.mod" && "$bin" -nt "$src/go.sum" ]]; then
+  say "ferretdb: $bin is up to date"
+else
+  say "ferretdb: go build (first build takes minutes on two cores)"
+  (cd "$src" && go build -mod=readonly -buildvcs=false -trimpath -o "$bin.tmp" .)
+  mv "$bin.tmp" "$bin"
+fi
+say "done (state in $STATE_DIR)"
