@@ -20,6 +20,8 @@ PROCEDURES = (Procedure.EXTENSION_OF_STAY, Procedure.CHANGE_OF_STATUS, Procedure
 def application(i: int) -> Application:
     procedure = PROCEDURES[i % len(PROCEDURES)]
     in_japan = procedure is not Procedure.CERTIFICATE_OF_ELIGIBILITY
+    current = StatusOfResidence(code="engineer_humanities_international") if in_japan else None
+    card = "AB12345678CD" if in_japan else None
     return Application(
         submission_id=f"sub-{i:08d}",
         filer=Filer(
@@ -35,10 +37,10 @@ def application(i: int) -> Application:
             nationality="VNM",
             date_of_birth=date(1995, 4, 1),
             email=f"applicant{i}@example.com",
-            residence_card_number="AB12345678CD" if in_japan else None,
+            residence_card_number=card,
             passport_number="C1234567",
             in_japan=in_japan,
-            current_status=StatusOfResidence(code="engineer_humanities_international") if in_japan else None,
+            current_status=current,
             period_of_stay_days=365 if in_japan else None,
             stay_expires_on=date(2027, 1, 20) if in_japan else None,
         ),

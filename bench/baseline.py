@@ -18,6 +18,7 @@ import sys
 import time
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from contracts.intake import ApplicationReceived
 
 REPO = Path(__file__).resolve().parents[1]
 TOOLS = REPO / ".state" / "kafka" / "tools-libs"
+MONGODB_URI = "mongodb://127.0.0.1:27017/?directConnection=true"
 
 
 def kafka_tools() -> str:
@@ -111,23 +113,18 @@ async def bare_relay(records: int) -> dict[str, float]:
     await create_topics([source.name, source.dlq, sink.name])
     await produce_events(source, (received(i) for i in range(records)))
 
-    service = Service(
-        "bench-relay",
-        ServiceSettings(
-            kafka_bootstrap_servers=BOOTSTRAP, mongodb_uri="mongodb://127.0.0.1:27017/?directConnection=true"
-        ),
-        outputs=[sink],
-    )
+    settings = ServiceSettings(kafka_bootstrap_servers=BOOTSTRAP, mongodb_uri=MONGODB_URI)
+    service = Service("bench-relay", settings, outputs=[sink])
+    now = datetime.now(UTC)
 
     async def relay(events: Sequence[Inbound[Any]]) -> None:
         await service.publisher.publish(
             [
-                Outgoing(sink, e.payload, f"{e.id}:relayed", e.time or service_time, e.correlation_id, e.id)
+                Outgoing(sink, e.payload, f"{e.id}:relayed", e.time or now, e.correlation_id, e.id)
                 for e in events
             ]
         )
 
-    service_time = __import__("datetime").datetime.now(__import__("datetime").UTC)
     service.consume(source, relay)
     started = time.perf_counter()
     async with service.lifespan():

@@ -1,4 +1,4 @@
-"""The Kafka broker client every service uses, with our delivery settings."""
+"""The FastStream Kafka broker every service consumes through."""
 
 import logging
 
@@ -12,12 +12,8 @@ def make_broker(service: str, settings: ServiceSettings) -> KafkaBroker:
     return KafkaBroker(
         settings.kafka_bootstrap_servers,
         client_id=service,
-        # Durable, ordered, never doubled by the producer's own retries.
-        acks="all",
-        enable_idempotence=True,
-        # A few milliseconds of lingering lets one request carry many records.
-        linger_ms=5,
-        max_batch_size=256 * 1024,
+        # Records are sent by the chassis' own producer (chassis.producer); FastStream only consumes.
+        consumer_only=True,
         # Topics are provisioned explicitly; a typo must not create one.
         allow_auto_create_topics=False,
         graceful_timeout=settings.shutdown_grace_seconds,

@@ -22,6 +22,7 @@ from chassis.broker import make_broker
 from chassis.dead_letters import DeadLetterPublisher
 from chassis.delivery import BatchHandler, subscribe
 from chassis.http import create_app
+from chassis.producer import Producer
 from chassis.publishing import EventPublisher
 from chassis.settings import ServiceSettings
 from contracts.topics import Topic
@@ -41,8 +42,9 @@ class Service:
         self.broker = make_broker(name, settings)
         self.mongo = mongo.connect(settings.mongodb_uri)
         self.database = self.mongo[settings.database_name(name)]
-        self.publisher = EventPublisher(self.broker, f"/{name}", outputs)
-        self.dead_letters = DeadLetterPublisher(self.broker)
+        self.producer = Producer(settings.kafka_bootstrap_servers, client_id=name)
+        self.publisher = EventPublisher(self.broker, self.producer, f"/{name}", outputs)
+        self.dead_letters = DeadLetterPublisher(self.broker, self.producer)
         self.inputs: list[Topic] = []
         self._indexes: dict[str, list[IndexModel]] = {}
         self._startup: list[Task] = []
@@ -87,6 +89,7 @@ class Service:
         await mongo.ensure_indexes(self.database, self._indexes)
         for task in self._startup:
             await task()
+        await self.producer.start()
         await self.broker.start()
         self._tasks = [asyncio.create_task(self._supervise(name, task), name=name) for name, task in self._background]
         log.info("service started", inputs=[t.name for t in self.inputs], outputs=list(self.publisher.topics))
@@ -97,6 +100,7 @@ class Service:
                 running.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
             await self.broker.stop()
+            await self.producer.stop()
             await self.mongo.close()
             log.info("service stopped")
 

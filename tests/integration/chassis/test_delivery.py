@@ -6,10 +6,8 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from chassis.broker import make_broker
 from chassis.cloudevents import Inbound
-from chassis.dead_letters import DeadLetterPublisher
-from chassis.delivery import subscribe
+from chassis.service import Service
 from chassis.settings import DeliverySettings, ServiceSettings
 from contracts import cloudevents as ce
 from contracts.examination import DocumentsSubmitted
@@ -26,7 +24,7 @@ from tests.integration.kafka_helpers import (
 def settings_for(kafka: str) -> ServiceSettings:
     return ServiceSettings(
         kafka_bootstrap_servers=kafka,
-        mongodb_uri="mongodb://unused",
+        mongodb_uri="mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=100",
         delivery=DeliverySettings(retry_attempts=2, retry_backoff_ms=10, batch_timeout_ms=50),
     )
 
@@ -46,12 +44,8 @@ async def test_a_poison_record_is_dead_lettered_and_the_next_record_is_still_han
                 raise ValueError("this record breaks the handler")
         handled.extend(e.payload.application_id for e in events)
 
-    settings = settings_for(kafka)
-    broker = make_broker("tests", settings)
-    dead_letters = DeadLetterPublisher(broker, [topic])
-    subscribe(
-        broker, topic, service="tests", handle=handle, dead_letters=dead_letters, settings=settings.delivery
-    )
+    service = Service("tests", settings_for(kafka), outputs=[])
+    service.consume(topic, handle)
 
     await produce(
         kafka,
@@ -63,8 +57,7 @@ async def test_a_poison_record_is_dead_lettered_and_the_next_record_is_still_han
             cloudevent(topic, submitted("app-2")),
         ],
     )
-    async with broker:
-        await broker.start()
+    async with service.lifespan():
         await eventually(lambda: "app-2" in handled)
 
         letters = await consume(kafka, topic.dlq, 3)
