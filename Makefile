@@ -1,8 +1,37 @@
-# Developer entry points. Servers run natively (no Docker): see deploy/install.sh, deploy/servers.sh.
-.PHONY: install servers-up servers-down servers-status
+# Developer entry points. Servers run natively (no Docker): see deploy/.
+.PHONY: install run stop status test unit lint servers-up servers-down servers-status topics docs bench
 
 install:
 	deploy/install.sh
+
+# Everything: install, start Kafka, FerretDB and the SMTP sink, create the topics, start the four services.
+run: install servers-up topics
+	deploy/services.sh start
+	@echo
+	@echo "Intake API:   http://127.0.0.1:8081/docs   (OpenAPI: /openapi.json)"
+	@echo "Dashboard:    http://127.0.0.1:8084/dashboard   (figures: /figures, /metrics)"
+	@echo "Health:       http://127.0.0.1:808{1,2,3,4}/health/ready"
+	@echo "Logs:         .state/services/*.log   Mail received: .state/smtp/messages/"
+	@echo "Stop:         make stop"
+
+stop:
+	deploy/services.sh stop
+	deploy/servers.sh stop
+
+status: servers-status
+	deploy/services.sh status
+
+# The whole suite: installs, starts the servers it needs, runs unit tests then the rest, stops what it started.
+test:
+	deploy/test.sh
+
+unit:
+	uv run pytest tests/unit
+
+lint:
+	uv run ruff check .
+	uv run ruff format --check .
+	uv run mypy
 
 servers-up:
 	deploy/servers.sh start
@@ -12,3 +41,13 @@ servers-down:
 
 servers-status:
 	deploy/servers.sh status
+
+topics:
+	uv run --no-sync python -m chassis.provision
+
+# Regenerates the committed JSON Schema snapshots and AsyncAPI documents.
+docs:
+	UPDATE_SCHEMAS=1 UPDATE_ASYNCAPI=1 uv run pytest tests/unit/contracts -q
+
+bench: servers-up
+	uv run python bench/baseline.py

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Runs the four services on this machine against the local servers (deploy/servers.sh).
+# Usage: deploy/services.sh start|stop|status [intake|eligibility|notification|reporting ...]  (default: all)
+# HTTP ports: intake 8081, eligibility 8082, notification 8083, reporting 8084 (INTAKE_PORT etc. override).
+# Files: $STATE_DIR/services/<name>.{log,pid}. Development secrets are made once under $STATE_DIR/dev/.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STATE_DIR="${STATE_DIR:-$REPO/.state}"
+mkdir -p "$STATE_DIR/services" "$STATE_DIR/dev" && STATE_DIR="$(cd "$STATE_DIR" && pwd)"
+RUN_DIR="$STATE_DIR/services"
+START_TIMEOUT="${START_TIMEOUT:-90}"
+ALL=(intake eligibility notification reporting)
+if command -v uv >/dev/null 2>&1; then UV=(uv); else UV=(python3 -m uv); fi
+cd "$REPO"
+
+say() { printf '[services] %s\n' "$*"; }
+die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
+
+port_of() {
+  case "$1" in
+    intake) echo "${INTAKE_PORT:-8081}" ;; eligibility) echo "${ELIGIBILITY_PORT:-8082}" ;;
+    notification) echo "${NOTIFICATION_PORT:-8083}" ;; reporting) echo "${REPORTING_PORT:-8084}" ;;
+    *) die "unknown service: $1" ;;
+  esac
+}
+
+pid_of() {
+  local file="$RUN_DIR/$1.pid" pid
+  [[ -f "$file" ]] || return 1
+  pid="$(cat "$file")"
+  [[ -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -F -- "services.$1" >/dev/null || return 1
+  echo "$pid"
+}
+
+ready() { curl -fsS --max-time 2 "http://127.0.0.1:$(port_of "$1")/health/ready" >/dev/null 2>&1; }
+
+dev_secret() {
+  # A random HS256 secret for development tokens; production uses JWT_PUBLIC_KEY instead.
+  local file="$STATE_DIR/dev/jwt-secret"
+  [[ -s "$file" ]] || head -c 32 /dev/urandom | base64 >"$file"
+  cat "$file"
+}
+
+start_one() {
+  local name="$1" port pid
+  port="$(port_of "$name")"
+  if pid="$(pid_of "$name")"; then say "$name already running (pid $pid, http://127.0.0.1:$port)"; return; fi
+  (
+    export KAFKA_BOOTSTRAP_SERVERS="${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
+    export MONGODB_URI="${MONGODB_URI:-mongodb://127.0.0.1:${MONGO_PORT:-27017}/?directConnection=true}"
+    export HTTP_HOST=127.0.0.1 HTTP_PORT="$port" LOG_FORMAT="${LOG_FORMAT:-json}"
+    export JWT_SECRET="${JWT_SECRET:-$(dev_secret)}"
+    export SMTP_HOST="${SMTP_HOST:-127.0.0.1}" SMTP_PORT="${SMTP_PORT:-1025}"
+    export MAIL_FROM="${MAIL_FROM:-noreply@residence.example.jp}"
+    exec setsid "${UV[@]}" run --no-sync python -m "services.$name" >>"$RUN_DIR/$name.log" 2>&1
+  ) &
+  echo $! >"$RUN_DIR/$name.pid"
+}
+
+wait_ready() {
+  local name="$1" waited=0
+  until ready "$name"; do
+    if ! pid_of "$name" >/dev/null; then tail -n 30 "$RUN_DIR/$name.log" >&2; die "$name exited during start"; fi
+    if ((waited >= START_TIMEOUT * 5)); then tail -n 30 "$RUN_DIR/$name.log" >&2; die "$name not ready in ${START_TIMEOUT}s"; fi
+    sleep 0.2
+    waited=$((waited + 1))
+  done
+  say "$name ready: http://127.0.0.1:$(port_of "$name")/health/ready (log $RUN_DIR/$name.log)"
+}
+
+stop_one() {
+  local name="$1" pid
+  if ! pid="$(pid_of "$name")"; then say "$name not running"; rm -f "$RUN_DIR/$name.pid"; return; fi
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid"
+  for _ in $(seq 1 150); do pid_of "$name" >/dev/null || break; sleep 0.2; done
+  if pid_of "$name" >/dev/null; then kill -KILL -- "-$pid" 2>/dev/null || true; fi
+  rm -f "$RUN_DIR/$name.pid"
+  say "$name stopped"
+}
+
+status_one() {
+  local name="$1" pid
+  if pid="$(pid_of "$name")" && ready "$name"; then say "$name ready (pid $pid, http://127.0.0.1:$(port_of "$name"))"
+  elif pid="$(pid_of "$name")"; then say "$name running but not ready (pid $pid)"; return 1
+  else say "$name not running"; return 1; fi
+}
+
+command="${1:-status}"
+shift || true
+names=("$@")
+((${#names[@]})) || names=("${ALL[@]}")
+case "$command" in
+  start) for n in "${names[@]}"; do start_one "$n"; done; for n in "${names[@]}"; do wait_ready "$n"; done ;;
+  stop) for n in "${names[@]}"; do stop_one "$n"; done ;;
+  status) rc=0; for n in "${names[@]}"; do status_one "$n" || rc=1; done; exit $rc ;;
+  restart) for n in "${names[@]}"; do stop_one "$n"; done; "$0" start "${names[@]}" ;;
+  *) die "usage: $0 start|stop|status|restart [service ...]" ;;
+esac
