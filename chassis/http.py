@@ -7,14 +7,9 @@ own routes (intake's API, reporting's figures) to the same application.
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
-from faststream.kafka import KafkaBroker
-from pymongo.asynchronous.database import AsyncDatabase
-
-from chassis import mongo
 
 Lifespan = Callable[[], AbstractAsyncContextManager[None]]
 
@@ -22,12 +17,10 @@ Lifespan = Callable[[], AbstractAsyncContextManager[None]]
 def create_app(
     *,
     service: str,
-    broker: KafkaBroker,
-    database: AsyncDatabase[dict[str, Any]],
     lifespan: Lifespan,
+    checks: dict[str, Callable[[], Awaitable[bool]]],
     title: str | None = None,
     description: str | None = None,
-    extra_checks: dict[str, Callable[[], Awaitable[bool]]] | None = None,
 ) -> FastAPI:
     @asynccontextmanager
     async def app_lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -35,11 +28,6 @@ def create_app(
             yield
 
     app = FastAPI(title=title or service, description=description or "", lifespan=app_lifespan)
-    checks: dict[str, Callable[[], Awaitable[bool]]] = {
-        "kafka": lambda: broker.ping(timeout=2.0),
-        "mongodb": lambda: mongo.ping(database),
-        **(extra_checks or {}),
-    }
 
     @app.get("/health/live", tags=["health"], summary="The process is alive")
     async def live() -> dict[str, str]:

@@ -41,6 +41,15 @@ class Producer:
             await self._producer.stop()
             self._producer = None
 
+    async def ping(self, timeout: float = 2.0) -> bool:
+        """True when a broker answered a metadata request just now."""
+        if self._producer is None:
+            return False
+        try:
+            return bool(await asyncio.wait_for(self._producer.client.force_metadata_update(), timeout))
+        except Exception:  # readiness reports a failure, it does not raise one
+            return False
+
     async def send_all(self, records: Sequence[Record]) -> None:
         """Returns once every record is acknowledged; raises if any failed (the caller retries the batch)."""
         if self._producer is None:

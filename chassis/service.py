@@ -120,11 +120,9 @@ class Service:
     def asgi(self, **app_options: Any) -> FastAPI:
         app = create_app(
             service=self.name,
-            broker=self.broker,
-            database=self.database,
             lifespan=self.lifespan,
+            checks={"kafka": self.producer.ping, "mongodb": lambda: mongo.ping(self.database), **self._checks},
             description=self.description,
-            extra_checks=self._checks,
             **app_options,
         )
         for router in self._routers:

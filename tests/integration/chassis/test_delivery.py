@@ -69,13 +69,14 @@ async def test_a_poison_record_is_dead_lettered_and_the_next_record_is_still_han
     assert reasons[b"app-poison"][ce.DLQ_REASON_HEADER] == "failed"
     assert reasons[b"app-poison"][ce.DLQ_SOURCE_TOPIC_HEADER] == topic.name
     assert reasons[b"app-poison"][ce.DLQ_CONSUMER_GROUP_HEADER] == f"tests.{topic.name}"
-    await _assert_committed_to_the_end(kafka, topic.name, f"tests.{topic.name}", 5)
+    assert await committed_offset(kafka, topic.name, f"tests.{topic.name}") == 5
 
 
-async def _assert_committed_to_the_end(kafka: str, topic: str, group: str, end: int) -> None:
+async def committed_offset(kafka: str, topic: str, group: str, partition: int = 0) -> int | None:
     consumer = AIOKafkaConsumer(bootstrap_servers=kafka, group_id=group, enable_auto_commit=False)
     await consumer.start()
     try:
-        assert await consumer.committed(TopicPartition(topic, 0)) == end
+        offset: int | None = await consumer.committed(TopicPartition(topic, partition))
+        return offset
     finally:
         await consumer.stop()
