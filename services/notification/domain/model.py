@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from contracts.application import Identifier, Language
+from contracts.application import EmailAddress, Identifier, Language
 
 
 class NoticeKind(StrEnum):
@@ -55,13 +55,17 @@ TemplateValue = str | int | bool | date | Bilingual | tuple[str, ...] | tuple[Bi
 _UNSAFE_IN_HEADER = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
 
 
+def has_line_break(text: str) -> bool:
+    return _UNSAFE_IN_HEADER.search(text) is not None
+
+
 def header_safe(text: str) -> str:
     """`text` with every control character and line break replaced by one space."""
     return " ".join(_UNSAFE_IN_HEADER.sub(" ", text).split())
 
 
 class Recipient(_Frozen):
-    address: EmailStr
+    address: EmailAddress
     name: str | None = None
     """Display name; stripped of line breaks because it is written into the To header."""
 
@@ -74,7 +78,7 @@ class Recipient(_Frozen):
 class Notice(_Frozen):
     notice_id: Identifier
     kind: NoticeKind
-    source_event_id: str
+    source_event_id: str = Field(min_length=1)
     recipients: tuple[Recipient, ...] = Field(min_length=1)
     language: Language
     """The language shown first; the other follows in the same message."""

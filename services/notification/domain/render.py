@@ -26,17 +26,25 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "October", "November", "December")  # fmt: skip
 
 
-def ja_date(day: date) -> str:
+def _day(value: date | str) -> date:
+    """A notice read back from JSON (a ledger, a retry) holds its dates as ISO strings."""
+    # str() also makes a missing variable (StrictUndefined) raise here rather than slip through.
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def ja_date(value: date | str) -> str:
+    day = _day(value)
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def en_date(day: date) -> str:
+def en_date(value: date | str) -> str:
     """`30 November 2026`: day first and the month in words, so no reader mistakes the order."""
+    day = _day(value)
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def yen(amount: int) -> str:
-    return f"{amount:,}"
+    return f"{int(amount):,}"
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,9 @@ class Renderer:
             for language in LANGUAGES
         }
         self._message = _Pair(env.get_template("_message.txt"), env.get_template("_message.html"))
+        untitled = [name for name, pair in self._templates.items() if "subject" not in pair.text.blocks]
+        if untitled:
+            raise ValueError(f"text templates without a subject block: {untitled}")
 
     def render(self, notice: Notice, *, sender: str, message_id_domain: str, date: datetime) -> EmailMessage:
         """The notice as a MIME message dated `date` (the caller's clock, never read here)."""
@@ -72,6 +83,7 @@ class Renderer:
         subject = " / ".join(subject for subject, _, _ in parts)
         frame = {"languages": order, "subject": subject}
         text = self._message.text.render(frame, bodies=[body for _, body, _ in parts])
+        # Each body came out of an autoescaping template already; Markup stops a second escape.
         html = self._message.html.render(frame, bodies=[Markup(body) for _, _, body in parts])
         return mime.build_message(
             sender=sender,

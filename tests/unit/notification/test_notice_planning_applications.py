@@ -1,0 +1,125 @@
+from datetime import date
+
+from contracts.application import Procedure
+from services.notification.domain.contacts import (
+    ApplicationContact,
+    NoticeContext,
+    contact_from_received,
+    contact_with_acceptance,
+)
+from services.notification.domain.model import Bilingual
+from services.notification.domain.notices import MissingContact, Notice, NoticeKind, plan_notices
+from services.notification.domain.postage import Tariff
+
+from .samples import APP, accepted, documents_requested, not_eligible, only_notice, received
+
+
+def addresses(notice: Notice) -> list[str]:
+    return [r.address for r in notice.recipients]
+
+
+def test_a_received_application_is_acknowledged_to_the_filer_with_its_provisional_number(
+    context: NoticeContext,
+) -> None:
+    notice = only_notice(received(), context)
+    assert notice.kind is NoticeKind.SUBMISSION_RECEIVED
+    assert addresses(notice) == ["hanako@example.co.jp"]
+    assert notice.variables["provisional_number"] == "P-20260511-0001"
+    assert notice.application_id == APP
+
+
+def test_the_acceptance_goes_to_filer_and_applicant_as_proof_of_a_pending_application(
+    context: NoticeContext,
+) -> None:
+    notice = only_notice(accepted(), context)
+    assert notice.kind is NoticeKind.APPLICATION_ACCEPTED
+    assert addresses(notice) == ["hanako@example.co.jp", "an@example.com"]
+    assert notice.variables["receipt_number"] == "R-20260512-0042"
+    assert notice.variables["filed_on"] == date(2026, 5, 11)
+
+
+def test_a_self_filer_receives_the_acceptance_once(context: NoticeContext) -> None:
+    notice = only_notice(accepted(applicant_email="HANAKO@example.co.jp"), context)
+    assert addresses(notice) == ["hanako@example.co.jp"]
+
+
+def test_without_the_applicants_address_the_acceptance_goes_to_the_filer_alone(context: NoticeContext) -> None:
+    assert addresses(only_notice(accepted(applicant_email=None), context)) == ["hanako@example.co.jp"]
+
+
+def test_the_acceptance_of_an_extension_states_the_last_day_of_the_special_period(context: NoticeContext) -> None:
+    variables = only_notice(accepted(), context).variables
+    assert variables["special_period"] is True
+    assert variables["stay_expires_on"] == date(2026, 6, 30)
+    assert variables["special_period_ends_on"] == date(2026, 8, 31)
+
+
+def test_a_stay_of_30_days_or_less_has_no_special_period(tariff: Tariff) -> None:
+    contact = contact_from_received(received(period_of_stay_days=30))
+    variables = only_notice(accepted(), NoticeContext(tariff=tariff, contact=contact)).variables
+    assert variables["special_period"] is False
+    assert variables["special_period_short_stay"] is True
+    assert variables["special_period_ends_on"] is None
+
+
+def test_a_certificate_of_eligibility_has_no_special_period(tariff: Tariff) -> None:
+    coe = received(Procedure.CERTIFICATE_OF_ELIGIBILITY, in_japan=False, period_of_stay_days=None)
+    context = NoticeContext(tariff=tariff, contact=contact_from_received(coe))
+    variables = only_notice(accepted(Procedure.CERTIFICATE_OF_ELIGIBILITY), context).variables
+    assert variables["special_period"] is False
+    assert variables["special_period_short_stay"] is False
+
+
+def test_an_acceptance_without_a_known_contact_still_goes_out_and_explains_the_rule_without_a_date(
+    tariff: Tariff,
+) -> None:
+    variables = only_notice(accepted(), NoticeContext(tariff=tariff)).variables
+    assert variables["special_period"] is True
+    assert variables["special_period_ends_on"] is None
+    assert variables["filed_on"] is None
+
+
+def test_not_eligible_lists_every_reason_in_both_languages(context: NoticeContext) -> None:
+    notice = only_notice(not_eligible(), context)
+    assert notice.kind is NoticeKind.NOT_ELIGIBLE
+    assert addresses(notice) == ["hanako@example.co.jp"]
+    reasons = notice.variables["reasons"]
+    assert isinstance(reasons, tuple)
+    assert reasons[0] == Bilingual(
+        ja="在留期間の満了日当日はオンラインで申請できません。",
+        en="Online filing is not possible on the expiry date itself.",
+    )
+    assert len(reasons) == 2
+
+
+def test_a_request_for_documents_says_what_and_by_when(context: NoticeContext) -> None:
+    notice = only_notice(documents_requested(), context)
+    assert notice.kind is NoticeKind.DOCUMENTS_REQUESTED
+    assert notice.variables["documents"] == ("在職証明書", "住民税の課税証明書")
+    assert notice.variables["due_on"] == date(2026, 6, 1)
+
+
+def test_a_request_for_documents_without_a_contact_asks_to_be_retried(tariff: Tariff) -> None:
+    result = plan_notices(documents_requested(), "evt-1", NoticeContext(tariff=tariff))
+    assert isinstance(result, MissingContact)
+    assert result.application_id == APP
+    assert result.event_type == "DocumentsRequested"
+
+
+def test_the_filers_language_is_the_notices_first_language(context: NoticeContext) -> None:
+    assert only_notice(not_eligible("en"), context).language == "en"
+    assert only_notice(not_eligible("ja"), context).language == "ja"
+
+
+def test_the_contact_keeps_what_was_filed_and_takes_the_receipt_number_at_acceptance() -> None:
+    contact = contact_with_acceptance(contact_from_received(received()), accepted())
+    assert contact.receipt_number == "R-20260512-0042"
+    assert contact.accompanying == (Procedure.EXTRA_ACTIVITY_PERMISSION,)
+    assert contact.stay_expires_on == date(2026, 6, 30)
+
+
+def test_an_acceptance_alone_is_enough_to_address_later_notices() -> None:
+    contact = contact_with_acceptance(None, accepted())
+    assert isinstance(contact, ApplicationContact)
+    assert contact.parties.filer_email == "hanako@example.co.jp"
+    assert contact.procedure is Procedure.EXTENSION_OF_STAY
