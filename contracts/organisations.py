@@ -22,6 +22,14 @@ class StaffMember(Payload):
     intermediary_valid_until: date | None = None
 
 
+class OrganisationKind(StrEnum):
+    """What kind of receiving organisation holds the approval, where a rule depends on it."""
+
+    SUPERVISING_BODY = "supervising_body"  # 監理団体
+    IMPLEMENTING_ORGANISATION = "implementing_organisation"  # 実習実施者
+    OTHER = "other"
+
+
 class ApprovalGranted(Payload):
     approval_id: Identifier
     organisation_id: Identifier
@@ -31,6 +39,8 @@ class ApprovalGranted(Payload):
     corporations name the receiving organisation they act for."""
     approved_on: date
     staff: tuple[StaffMember, ...]
+    organisation_kind: OrganisationKind | None = None
+    """Technical intern training (supervised type) may be filed only by a supervising body's staff."""
 
 
 class PeriodicReportAccepted(Payload):
@@ -98,3 +108,5 @@ class ApprovalChanged(Payload):
     previous_state: ApprovalState | None = None
     """The state before this change (None for a grant), so a reader can count approvals by state
     from this event alone. Added within v1 as an optional field."""
+    organisation_kind: OrganisationKind | None = None
+    """Carried over from the grant."""

@@ -54,7 +54,9 @@ class ApprovalRecord(_Record):
     revision: int
 
     def in_force_on(self, day: date) -> bool:
-        return self.state is ApprovalState.ACTIVE and self.valid_from <= day <= self.valid_until
+        """`valid_until` is the expiry date and is exclusive, as reporting publishes it: on the
+        expiry date itself access has ended (the lapse is emitted that day)."""
+        return self.state is ApprovalState.ACTIVE and self.valid_from <= day < self.valid_until
 
     def covers(self, receiving_organisation_id: str | None, *, employer_scoped: bool) -> bool:
         """Whether this approval lets its staff file for that receiving organisation.

@@ -34,5 +34,6 @@ def months_before(day: date, months: int) -> date:
     year, month = divmod(index, 12)
     if year < date.min.year:
         return date.min
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
+    if day.day <= 28:  # every month has it; spares the month-length lookup
+        return date(year, month + 1, day.day)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))

@@ -1,5 +1,7 @@
 """Bilingual labels for the values reason messages name."""
 
+from functools import lru_cache
+
 from contracts.application import STATUS_OF_RESIDENCE_CODES, Procedure, StatusOfResidence
 from services.eligibility.domain.reasons import Bilingual
 from services.eligibility.domain.ruleset import RuleSet
@@ -10,9 +12,14 @@ def procedure_label(rules: RuleSet, procedure: Procedure) -> Bilingual:
 
 
 def status_label(status: StatusOfResidence) -> Bilingual:
+    return _status_label(status.code, status.subtype)
+
+
+@lru_cache(maxsize=1024)
+def _status_label(code: str, subtype: str | None) -> Bilingual:
     """Japanese from the contracts' status names; English from the code itself."""
-    ja = STATUS_OF_RESIDENCE_CODES.get(status.code, status.code)
-    en = status.code.replace("_", " ")
-    if status.subtype is None:
+    ja = STATUS_OF_RESIDENCE_CODES.get(code, code)
+    en = code.replace("_", " ")
+    if subtype is None:
         return Bilingual(ja=ja, en=en)
-    return Bilingual(ja=f"{ja}（{status.subtype}）", en=f"{en} ({status.subtype})")
+    return Bilingual(ja=f"{ja}（{subtype}）", en=f"{en} ({subtype})")

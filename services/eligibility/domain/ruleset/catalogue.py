@@ -5,6 +5,7 @@ a template names only the placeholders its code declares, so rendering cannot fa
 """
 
 from collections.abc import Iterable
+from functools import lru_cache
 from string import Formatter
 from typing import Any
 
@@ -13,7 +14,7 @@ from pydantic import field_validator
 from contracts.application import Procedure, ReceiptMethod
 from contracts.eligibility import Reason
 from services.eligibility.domain.approvals import OrganisationKind
-from services.eligibility.domain.reasons import PLACEHOLDERS, Bilingual, Finding, ReasonCode
+from services.eligibility.domain.reasons import PLACEHOLDERS, Bilingual, Finding, ReasonCode, Value
 from services.eligibility.domain.ruleset.tables import Table
 
 
@@ -74,9 +75,19 @@ class Catalogue(Table):
 
     def render(self, found: Finding) -> Reason:
         text = self.reasons[found.code]
-        ja = _Values({k: v if isinstance(v, str) else v.ja for k, v in found.params})
-        en = _Values({k: v if isinstance(v, str) else v.en for k, v in found.params})
-        return Reason(code=found.code.value, message_ja=text.ja.format_map(ja), message_en=text.en.format_map(en))
+        return _render(found.code, text.ja, text.en, found.params)
+
+
+@lru_cache(maxsize=8192)
+def _render(code: ReasonCode, ja: str, en: str, params: tuple[tuple[str, Value], ...]) -> Reason:
+    """Findings repeat endlessly (same code, same values), so each is put into words once.
+
+    Keyed on the texts themselves, not on a catalogue, so a reworded catalogue never
+    gets another's words; bounded, as dates in the values make the key set open-ended.
+    """
+    values_ja = _Values({k: v if isinstance(v, str) else v.ja for k, v in params})
+    values_en = _Values({k: v if isinstance(v, str) else v.en for k, v in params})
+    return Reason(code=code.value, message_ja=ja.format_map(values_ja), message_en=en.format_map(values_en))
 
 
 class _Values(dict[str, str]):

@@ -1,10 +1,10 @@
 """A rule set (the tables in force for a span of filing dates) and the book of all of them."""
 
-from collections.abc import Iterable
 from datetime import date
+from functools import cached_property
 from typing import Any
 
-from pydantic import ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from contracts.application import FilerCategory, Identifier, Procedure, ReceiptMethod, StatusOfResidence
 from services.eligibility.domain.ruleset.catalogue import Catalogue
@@ -44,7 +44,7 @@ class RuleSet(Table):
     applicant_location: dict[Procedure, Location]
     status_needs: dict[Procedure, StatusNeeds]
     status_scope: StatusScopes
-    status_conditions: dict[str, StatusCondition] = {}
+    status_conditions: dict[str, StatusCondition] = Field(default_factory=dict)
     """Keyed by status code, or "code/subtype" for one subtype."""
     filers: FilerRules
     mid_to_long_term: MidToLongTerm
@@ -52,7 +52,7 @@ class RuleSet(Table):
     receipt_methods: dict[Procedure, frozenset[ReceiptMethod]]
     documents: dict[Procedure, frozenset[Identifier]]
     """Required attachment document_type codes per procedure (assumed lists)."""
-    filer_documents: dict[FilerCategory, frozenset[Identifier]] = {}
+    filer_documents: dict[FilerCategory, frozenset[Identifier]] = Field(default_factory=dict)
     """Further attachments a filer category must add to any procedure."""
     messages: Catalogue
 
@@ -90,15 +90,28 @@ class RuleSet(Table):
             raise ValueError(f"is before effective_from {start.isoformat()}")
         return until
 
-    def conditions_for(self, status: StatusOfResidence) -> Iterable[StatusCondition]:
+    # Derived from status_conditions on first use, so most cases skip the status-condition
+    # checks with one set lookup. cached_property lands in the instance __dict__: plain
+    # attribute speed (pydantic private attributes cost microseconds a read), and pydantic
+    # equality still compares fields only. Never model_copy(update=) status_conditions.
+    @cached_property
+    def kind_restricted_categories(self) -> frozenset[FilerCategory]:
+        """Filer categories some status restricts to certain kinds of organisation."""
+        return frozenset(c for condition in self.status_conditions.values() for c in condition.organisation_kinds)
+
+    @cached_property
+    def employer_scoped_categories(self) -> frozenset[FilerCategory]:
+        """Filer categories some status requires an employer-specific approval of."""
+        return frozenset(c for condition in self.status_conditions.values() for c in condition.employer_approval_for)
+
+    def conditions_for(self, status: StatusOfResidence) -> tuple[StatusCondition, ...]:
         """The conditions on a status as a whole, then on its subtype."""
-        whole = self.status_conditions.get(status.code)
-        if whole is not None:
-            yield whole
-        if status.subtype is not None:
-            part = self.status_conditions.get(f"{status.code}/{status.subtype}")
-            if part is not None:
-                yield part
+        conditions = self.status_conditions
+        if not conditions:
+            return ()
+        whole = conditions.get(status.code)
+        part = conditions.get(f"{status.code}/{status.subtype}") if status.subtype is not None else None
+        return tuple(c for c in (whole, part) if c is not None)
 
 
 class NoRulesInForce(LookupError):

@@ -124,5 +124,4 @@ class ExtensionWindow(Table):
     procedures: frozenset[Procedure]
     long_period_min_days: Annotated[int, Field(gt=0)]
     long_opens_months_before: Annotated[int, Field(ge=0, le=120)]
-    short_opens_fraction_of_period: Annotated[float, Field(gt=0, le=1)]
-
+    short_opens_before_expiry_fraction: Annotated[float, Field(gt=0, le=1)]

@@ -1,0 +1,33 @@
+"""Eligibility's pure domain: may an application be filed online, and if not, why not.
+
+No I/O, no clock, no broker or database: the service passes in the application, the
+organisation facts it looked up, the rule set in force and the filing date.
+"""
+
+from services.eligibility.domain.approvals import ApprovalRecord, OrganisationFacts, OrganisationKind, apply_change
+from services.eligibility.domain.assess import Assessment, assess
+from services.eligibility.domain.reasons import ReasonCode
+from services.eligibility.domain.ruleset import (
+    DEFAULT_RULES_DIR,
+    NoRulesInForce,
+    RuleBook,
+    RuleFileError,
+    RuleSet,
+    load_ruleset,
+)
+
+__all__ = [
+    "DEFAULT_RULES_DIR",
+    "ApprovalRecord",
+    "Assessment",
+    "NoRulesInForce",
+    "OrganisationFacts",
+    "OrganisationKind",
+    "ReasonCode",
+    "RuleBook",
+    "RuleFileError",
+    "RuleSet",
+    "apply_change",
+    "assess",
+    "load_ruleset",
+]
