@@ -29,9 +29,9 @@ async def create_topics(names: Iterable[str], partitions: int = 4) -> None:
         await admin.close()
 
 
-async def produce_events(topic: Topic, payloads: Iterable[Payload]) -> int:
+async def produce_events(topic: Topic, payloads: Iterable[Payload], bootstrap: str = BOOTSTRAP) -> int:
     """Loads the input topic as fast as the client allows (not part of any measured figure)."""
-    producer = AIOKafkaProducer(bootstrap_servers=BOOTSTRAP, acks=1, linger_ms=20, max_batch_size=512 * 1024)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks=1, linger_ms=20, max_batch_size=512 * 1024)
     await producer.start()
     count = 0
     try:

@@ -1,6 +1,11 @@
-"""Realistic sample payloads for load (about the size of a real submission)."""
+"""Realistic sample payloads for load: about the size of real submissions, mostly eligible.
 
-from datetime import UTC, date, datetime
+Organisation `org-NNNN` holds an approval whose staff `staff-NNNN-S` file extensions of
+stay inside the filing window; every fifth application lacks a required document, so
+the not-eligible path is exercised too.
+"""
+
+from datetime import UTC, date, datetime, timedelta
 
 from contracts.application import (
     Applicant,
@@ -13,54 +18,88 @@ from contracts.application import (
     StatusOfResidence,
 )
 from contracts.intake import ApplicationReceived, Channel
+from contracts.organisations import ApprovalGranted, OrganisationKind, StaffMember
 
-PROCEDURES = (Procedure.EXTENSION_OF_STAY, Procedure.CHANGE_OF_STATUS, Procedure.CERTIFICATE_OF_ELIGIBILITY)
+ORGANISATIONS = 200
+STAFF_PER_ORGANISATION = 3
+ENGINEER = StatusOfResidence(code="engineer_humanities_international")
+DOCUMENTS = ("application_form", "photograph", "passport_copy", "residence_card_copy", "activity_evidence")
 
 
-def application(i: int) -> Application:
-    procedure = PROCEDURES[i % len(PROCEDURES)]
-    in_japan = procedure is not Procedure.CERTIFICATE_OF_ELIGIBILITY
-    current = StatusOfResidence(code="engineer_humanities_international") if in_japan else None
-    card = "AB12345678CD" if in_japan else None
+def organisation(i: int) -> str:
+    return f"org-{i % ORGANISATIONS:04d}"
+
+
+def staff(i: int) -> str:
+    return f"{organisation(i)}-staff-{i % STAFF_PER_ORGANISATION}"
+
+
+def approval(n: int, today: date) -> ApprovalGranted:
+    org = organisation(n)
+    return ApprovalGranted(
+        approval_id=f"approval-{org}",
+        organisation_id=org,
+        category=FilerCategory.ORGANISATION_STAFF,
+        approved_on=today - timedelta(days=30),
+        organisation_kind=OrganisationKind.OTHER,
+        staff=tuple(
+            StaffMember(
+                staff_id=f"{org}-staff-{s}",
+                name="担当 太郎",
+                email=f"{org}-{s}@example.co.jp",
+                intermediary=True,
+                intermediary_valid_until=today + timedelta(days=700),
+            )
+            for s in range(STAFF_PER_ORGANISATION)
+        ),
+    )
+
+
+def application(i: int, now: datetime | None = None) -> Application:
+    now = now or datetime.now(UTC)
+    today = now.date()
+    documents = DOCUMENTS if i % 5 else DOCUMENTS[:-1]
     return Application(
         submission_id=f"sub-{i:08d}",
         filer=Filer(
-            filer_id=f"staff-{i % 500:04d}",
+            filer_id=staff(i),
             category=FilerCategory.ORGANISATION_STAFF,
             name="担当 太郎",
-            email=f"staff{i % 500}@example.co.jp",
-            organisation_id=f"org-{i % 200:04d}",
-            intermediary_id=f"INT-{i % 500:05d}",
+            email=f"{staff(i)}@example.co.jp",
+            organisation_id=organisation(i),
+            intermediary_id=f"INT-{i % 600:05d}",
         ),
         applicant=Applicant(
             name="NGUYEN VAN AN",
             nationality="VNM",
             date_of_birth=date(1995, 4, 1),
             email=f"applicant{i}@example.com",
-            residence_card_number=card,
+            residence_card_number="AB12345678CD",
             passport_number="C1234567",
-            in_japan=in_japan,
-            current_status=current,
-            period_of_stay_days=365 if in_japan else None,
-            stay_expires_on=date(2027, 1, 20) if in_japan else None,
+            in_japan=True,
+            current_status=ENGINEER,
+            period_of_stay_days=365,
+            stay_expires_on=today + timedelta(days=60),
         ),
         form=ApplicationForm(
-            procedure=procedure,
-            requested_status=StatusOfResidence(code="engineer_humanities_international"),
-            receiving_organisation_id=f"org-{i % 200:04d}",
-            attachments=(
-                Attachment(document_type="photo", file_name="photo.jpg", size_bytes=120_000, sha256="a" * 64),
+            procedure=Procedure.EXTENSION_OF_STAY,
+            requested_status=ENGINEER,
+            receiving_organisation_id=organisation(i),
+            attachments=tuple(
+                Attachment(document_type=d, file_name=f"{d}.pdf", size_bytes=120_000, sha256="a" * 64)
+                for d in documents
             ),
         ),
-        submitted_at=datetime(2026, 11, 25, 9, 0, tzinfo=UTC),
+        submitted_at=now,
     )
 
 
 def received(i: int) -> ApplicationReceived:
+    now = datetime.now(UTC)
     return ApplicationReceived(
         application_id=f"app-{i:08d}",
-        provisional_number=f"P-20261125-{i:08d}",
+        provisional_number=f"P-{now:%Y%m%d}-{i:08d}",
         channel=Channel.KAFKA,
-        received_at=datetime(2026, 11, 25, 9, 0, tzinfo=UTC),
-        application=application(i),
+        received_at=now,
+        application=application(i, now),
     )

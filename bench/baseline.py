@@ -119,10 +119,7 @@ async def bare_relay(records: int) -> dict[str, float]:
 
     async def relay(events: Sequence[Inbound[Any]]) -> None:
         await service.publisher.publish(
-            [
-                Outgoing(sink, e.payload, f"{e.id}:relayed", e.time or now, e.correlation_id, e.id)
-                for e in events
-            ]
+            [Outgoing(sink, e.payload, f"{e.id}:relayed", e.time or now, e.correlation_id, e.id) for e in events]
         )
 
     service.consume(source, relay)
