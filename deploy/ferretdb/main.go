@@ -10,27 +10,35 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
 
 func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
-	dataDir := flag.String("data", "", "directory for the SQLite databases")
+	dataDir := flag.String("data", "", "directory for the SQLite databases (SQLite backend)")
+	postgresURL := flag.String("postgresql-url", "", "PostgreSQL URL (PostgreSQL backend; used instead of -data)")
 	flag.Parse()
 
-	if *dataDir == "" {
-		log.Fatal("-data is required")
-	}
-	if err := os.MkdirAll(*dataDir, 0o755); err != nil {
-		log.Fatalf("cannot create data directory: %v", err)
+	config := ferretdb.Config{Listener: ferretdb.ListenerConfig{TCP: *listen}}
+	switch {
+	case *postgresURL != "":
+		config.Handler = "postgresql"
+		config.PostgreSQLURL = *postgresURL
+	case *dataDir != "":
+		if err := os.MkdirAll(*dataDir, 0o755); err != nil {
+			log.Fatalf("cannot create data directory: %v", err)
+		}
+		// Immediate transactions: with SQLite's default deferred ones, concurrent writers
+		// fail with SQLITE_BUSY instead of waiting for the lock.
+		config.Handler = "sqlite"
+		config.SQLiteURL = "file:" + *dataDir + "/?_txlock=immediate"
+	default:
+		log.Fatal("one of -data or -postgresql-url is required")
 	}
 
-	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + *dataDir + "/",
-	})
+	f, err := ferretdb.New(&config)
 	if err != nil {
 		log.Fatalf("cannot configure FerretDB: %v", err)
 	}
@@ -38,7 +46,11 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	log.Printf("FerretDB listening on %s, data in %s", *listen, *dataDir)
+	if config.Handler == "sqlite" {
+		go indexIDLookups(ctx, *dataDir, time.Second)
+	}
+
+	log.Printf("FerretDB listening on %s (%s backend)", *listen, config.Handler)
 	if err := f.Run(ctx); err != nil && ctx.Err() == nil {
 		log.Fatalf("FerretDB stopped: %v", err)
 	}
