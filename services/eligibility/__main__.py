@@ -3,13 +3,19 @@
 from chassis.logging import configure_logging
 from chassis.runner import serve
 from services.eligibility.app import build
+from services.eligibility.domain import RuleFileError
 from services.eligibility.settings import EligibilitySettings
 
 
 def main() -> None:
     settings = EligibilitySettings()  # required values come from the environment
     configure_logging("eligibility", level=settings.log_level, fmt=settings.log_format)
-    serve(build(settings).asgi(), settings)
+    try:
+        service = build(settings)
+    except RuleFileError as error:
+        # Printed whole rather than logged: the log redactor would mask the dates in rule file names.
+        raise SystemExit(f"eligibility: not started, the rules are invalid: {error}") from None
+    serve(service.asgi(), settings)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,12 @@
-"""Eligibility's settings, read from the environment."""
+"""Eligibility's settings, read from the environment (names are the field names in upper case)."""
+
+from pathlib import Path
 
 from chassis.settings import ServiceSettings
+from services.eligibility.domain import DEFAULT_RULES_DIR
 
 
 class EligibilitySettings(ServiceSettings):
-    pass
+    rules_dir: Path = DEFAULT_RULES_DIR
+    """The rule files (RULES_DIR): loaded and validated when the service is built, so a bad file
+    stops it before it consumes anything. Defaults to the rules shipped with the service."""

@@ -4,8 +4,10 @@ No I/O, no clock, no broker or database: the service passes in the application, 
 organisation facts it looked up, the rule set in force and the filing date.
 """
 
-from services.eligibility.domain.approvals import ApprovalRecord, OrganisationFacts, OrganisationKind, apply_change
+from contracts.organisations import OrganisationKind
+from services.eligibility.domain.approvals import ApprovalRecord, OrganisationFacts, apply_change
 from services.eligibility.domain.assess import Assessment, assess
+from services.eligibility.domain.filing import JAPAN, facts_for, filing_date
 from services.eligibility.domain.reasons import ReasonCode
 from services.eligibility.domain.ruleset import (
     DEFAULT_RULES_DIR,
@@ -18,6 +20,7 @@ from services.eligibility.domain.ruleset import (
 
 __all__ = [
     "DEFAULT_RULES_DIR",
+    "JAPAN",
     "ApprovalRecord",
     "Assessment",
     "NoRulesInForce",
@@ -29,5 +32,7 @@ __all__ = [
     "RuleSet",
     "apply_change",
     "assess",
+    "facts_for",
+    "filing_date",
     "load_ruleset",
 ]

@@ -3,30 +3,19 @@
 Eligibility keeps only what a filing decision needs. Staff names and e-mail addresses
 are dropped on purpose: they are personal data this service has no use for.
 
-An approval is taken to be valid through its `valid_until` day inclusive (an expiry
-date is the last day of validity, as on a residence card); access ends at the start
-of the next day.
+`valid_until` is the expiry date and is exclusive, as reporting publishes it: an
+approval is in force from `valid_from` up to the day before `valid_until`.
+
+The organisation's kind is the contract's `OrganisationKind` (one enum for the events,
+the rule files and the checks): it arrives on the approval events and is kept here.
 """
 
 from datetime import date
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
 from contracts.application import FilerCategory
-from contracts.organisations import ApprovalChanged, ApprovalState
-
-
-class OrganisationKind(StrEnum):
-    """What kind of receiving organisation a filer's organisation is, where a rule cares.
-
-    The organisations contract does not carry this (a contract gap): the service supplies
-    it from its own reference data, e.g. the register of licensed supervising bodies.
-    """
-
-    SUPERVISING_BODY = "supervising_body"  # 監理団体
-    IMPLEMENTING_ORGANISATION = "implementing_organisation"  # 実習実施者
-    OTHER = "other"
+from contracts.organisations import ApprovalChanged, ApprovalState, OrganisationKind
 
 
 class _Record(BaseModel):
@@ -52,6 +41,8 @@ class ApprovalRecord(_Record):
     """Current staff by staff id (the filer id they sign in with); removed staff are not here."""
     removed_staff_ids: frozenset[str] = frozenset()
     revision: int
+    organisation_kind: OrganisationKind | None = None
+    """The holder's kind, as the bureau granted it; None when the events do not say."""
 
     def in_force_on(self, day: date) -> bool:
         """`valid_until` is the expiry date and is exclusive, as reporting publishes it: on the
@@ -99,11 +90,13 @@ def apply_change(current: ApprovalRecord | None, event: ApprovalChanged) -> Appr
         },
         removed_staff_ids=removed,
         revision=event.revision,
+        organisation_kind=event.organisation_kind,
     )
 
 
 class OrganisationFacts(_Record):
-    """What assess needs about the filer's organisation, looked up by the service beforehand.
+    """What assess needs about the filer's organisation, looked up by the service beforehand
+    (`facts_for` in `filing.py` builds it from the projection).
 
     `approvals` are those of the filer's organisation (for a support organisation, at
     least the one for the receiving organisation); empty for filers without one.

@@ -13,7 +13,7 @@ from pydantic import field_validator
 
 from contracts.application import Procedure, ReceiptMethod
 from contracts.eligibility import Reason
-from services.eligibility.domain.approvals import OrganisationKind
+from contracts.organisations import OrganisationKind
 from services.eligibility.domain.reasons import PLACEHOLDERS, Bilingual, Finding, ReasonCode, Value
 from services.eligibility.domain.ruleset.tables import Table
 

@@ -17,7 +17,7 @@ from contracts.application import (
     Relationship,
     StatusOfResidence,
 )
-from services.eligibility.domain.approvals import OrganisationKind
+from contracts.organisations import OrganisationKind
 
 
 class Table(BaseModel):

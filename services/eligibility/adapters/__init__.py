@@ -1,0 +1,1 @@
+"""Eligibility's edges: MongoDB stores (decisions, approvals projection), the Kafka publisher, the subscribers."""

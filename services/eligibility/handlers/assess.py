@@ -1,0 +1,144 @@
+"""Deciding a batch of received applications, once each, whatever is redelivered.
+
+Per batch: one read of the approvals held by the filers' organisations, the pure
+assessment of every event, one unordered insert of the decisions keyed by source event
+id, and one publish. The insert is the idempotency check: a source event decided before
+(a redelivery, or a concurrent instance that got there first) is a duplicate key, and
+its stored decision is read back and published in place of the new one, under the same
+derived id. Deciding first and asking second spares the common case a read of the
+decisions: on the MongoDB-protocol server every read scans its collection (FerretDB
+1.x on SQLite uses no index, not even `_id`), so a read per batch would grow with every
+decision ever taken, while an insert costs the same on the first day as on the last.
+
+A filing date that no rule set covers (`NoRulesInForce`) is a configuration fault, not
+the filer's, and without a rule set there are no words for a reason. Unless the event
+was decided before, it is raised before anything is written: the delivery layer then
+handles the batch record by record, decides the rest, and dead-letters that record
+with the reason, to be replayed once the rules are fixed.
+"""
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Final
+
+from contracts.eligibility import ApplicationAssessed
+from contracts.intake import ApplicationReceived
+from services.eligibility.domain import (
+    ApprovalRecord,
+    NoRulesInForce,
+    RuleBook,
+    RuleSet,
+    assess,
+    facts_for,
+    filing_date,
+)
+from services.eligibility.handlers.ports import (
+    ApprovalStore,
+    Clock,
+    Decision,
+    DecisionPublisher,
+    DecisionStore,
+    Received,
+)
+
+Dated = tuple[Received[ApplicationReceived], date, RuleSet]
+"""An event with its filing date and the rule set in force on that date."""
+_NAMESPACE: Final = uuid.UUID("0b6f7c5e-3d1a-4f9e-8a27-5c4e1d2b9f63")
+
+
+def decision_event_id(source_id: str) -> str:
+    """The id a decision is published under: a UUIDv5 of the source event id, the same every time."""
+    return str(uuid.uuid5(_NAMESPACE, f"application-assessed/{source_id}"))
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    decision: Decision
+    repeated: bool
+    """Decided before: a redelivery, or a concurrent instance that got there first."""
+
+
+class AssessApplications:
+    def __init__(
+        self,
+        rules: RuleBook,
+        approvals: ApprovalStore,
+        decisions: DecisionStore,
+        publisher: DecisionPublisher,
+        clock: Clock,
+    ) -> None:
+        self._rules = rules
+        self._approvals = approvals
+        self._decisions = decisions
+        self._publisher = publisher
+        self._clock = clock
+
+    async def __call__(self, events: Sequence[Received[ApplicationReceived]]) -> list[Outcome]:
+        unique: dict[str, Received[ApplicationReceived]] = {}
+        for event in events:
+            unique.setdefault(event.event_id, event)
+        dated, stored = await self._dates_and_rules(unique)
+        new = {d.source_id: d for d in await self._decide(dated)}
+        taken = await self._decisions.add(list(new.values())) if new else []
+        if taken:
+            stored |= await self._stored(taken)
+        outcomes = [Outcome(stored[i], True) if i in stored else Outcome(new[i], False) for i in unique]
+        await self._publisher.publish([outcome.decision for outcome in outcomes])
+        return outcomes
+
+    async def _dates_and_rules(
+        self, events: dict[str, Received[ApplicationReceived]]
+    ) -> tuple[list[Dated], dict[str, Decision]]:
+        """Each event with its filing date and the rules in force on it; those no rule set covers
+        are looked up among the stored decisions, and the first one not found is raised."""
+        dated: list[Dated] = []
+        uncovered: dict[str, NoRulesInForce] = {}
+        for source_id, event in events.items():
+            day = filing_date(event.payload.application.submitted_at)
+            try:
+                dated.append((event, day, self._rules.in_force_on(day)))
+            except NoRulesInForce as gap:
+                uncovered[source_id] = gap
+        stored = await self._decisions.find(list(uncovered)) if uncovered else {}
+        for source_id, fault in uncovered.items():
+            if source_id not in stored:
+                raise fault
+        return dated, stored
+
+    async def _decide(self, dated: Sequence[Dated]) -> list[Decision]:
+        if not dated:
+            return []
+        held = await self._held_by({event.payload.application.filer.organisation_id for event, _, _ in dated})
+        now = self._clock.now()
+        decisions = []
+        for event, day, rules in dated:
+            application = event.payload.application
+            organisation = application.filer.organisation_id
+            result = assess(application, facts_for(organisation, held.get(organisation or "", ())), rules, day)
+            assessed = ApplicationAssessed(
+                application_id=event.payload.application_id,
+                eligible=result.eligible,
+                reasons=result.reasons,
+                ruleset_version=result.ruleset_version,
+                rules_date=result.rules_date,
+                assessed_at=now,
+            )
+            correlation = event.correlation_id or event.event_id
+            decisions.append(Decision(event.event_id, decision_event_id(event.event_id), assessed, correlation))
+        return decisions
+
+    async def _stored(self, source_ids: Sequence[str]) -> dict[str, Decision]:
+        found = await self._decisions.find(source_ids)
+        if len(found) != len(set(source_ids)):
+            raise LookupError(f"decisions reported as stored but not found: {sorted(set(source_ids) - set(found))}")
+        return found
+
+    async def _held_by(self, organisations: set[str | None]) -> dict[str, list[ApprovalRecord]]:
+        wanted = {o for o in organisations if o is not None}
+        held: dict[str, list[ApprovalRecord]] = defaultdict(list)
+        for record in await self._approvals.held_by(wanted) if wanted else ():
+            held[record.organisation_id].append(record)
+        return held
