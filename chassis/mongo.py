@@ -1,8 +1,10 @@
 """MongoDB through PyMongo's native async client.
 
-Only what both MongoDB and FerretDB 1.x support is used: single-document atomic
-writes, unique indexes, upserts with `$setOnInsert`/`$inc`, unordered bulk writes.
-No transactions, change streams or TTL indexes.
+Only what both MongoDB and FerretDB 1.24 support is used (docs/mongodb-portability.md).
+Mind FerretDB's one strong guarantee: an insert with a unique `_id` is atomic, and of
+concurrent inserts of one `_id` exactly one succeeds. Its updates read, modify and
+write back outside one transaction, so a concurrent update (even `$inc`) can be lost:
+where two writers may race, make the write an insert of a new, uniquely keyed document.
 """
 
 from collections.abc import Iterable, Mapping
@@ -29,10 +31,10 @@ async def ping(database: AsyncDatabase[dict[str, Any]]) -> bool:
 
 
 async def ensure_indexes(database: AsyncDatabase[dict[str, Any]], indexes: Mapping[str, Iterable[IndexModel]]) -> None:
+    # One index per call: FerretDB drops the connection when one call re-creates several existing indexes.
     for collection, models in indexes.items():
-        models = list(models)
-        if models:
-            await database[collection].create_indexes(models)
+        for model in models:
+            await database[collection].create_indexes([model])
 
 
 def only_duplicates(error: BulkWriteError) -> bool:
