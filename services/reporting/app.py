@@ -1,18 +1,163 @@
 """Composition root of the reporting service: what it consumes, what it produces, and how it is wired.
 
-Consumes: (nothing yet)
-Produces: (nothing yet)
-Owns: the `reporting` database.
+Consumes:
+  bureau.approval-granted.v1, bureau.periodic-report-accepted.v1, bureau.staff-left.v1,
+  bureau.staff-added.v1, bureau.approval-revoked.v1
+      -> organisations' approvals (利用申出) and their periodic reports (定期報告)   [BureauHandler]
+  intake.application-received.v1, intake.application-status-changed.v1,
+  intake.application-not-eligible.v1, eligibility.application-assessed.v1,
+  notification.notice-sent.v1, notification.notice-failed.v1, reporting.approval-changed.v1
+      -> the figures, each event counted exactly once                              [FiguresCounter]
+Produces:
+  reporting.approval-changed.v1  granted, reminder_due, deadline_near, lapsed, renewed, staff_added,
+                                 staff_removed, revoked (from each approval's outbox)
+  reporting.figures.v1           a FiguresSnapshot every FIGURES_INTERVAL_SECONDS
+Serves: GET /figures (JSON), GET /metrics (Prometheus text 0.0.4), GET /dashboard (HTML).
+Runs: scheduler (reminders, deadlines, lapses; at start, then every SCHEDULE_INTERVAL_SECONDS),
+  outbox-relay, figures-broadcast, figures-rollup.
+Owns: the `reporting` database: approval_versions, relay_claims, pending_bureau_events,
+  scheduler_runs (the approvals and their schedule), seen_events, figure_inbox, figure_rollups
+  (the figures).
 """
 
+import asyncio
+import dataclasses
+import os
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
+from typing import Any
+
 from chassis.clock import Clock, SystemClock
+from chassis.cloudevents import Inbound
+from chassis.delivery import BatchHandler
+from chassis.errors import TransientError
 from chassis.service import Service
+from contracts import topics as catalogue
+from contracts.topics import Topic
+from services.reporting.adapters import approvals, ledger, parking
+from services.reporting.adapters.http import figures_router
+from services.reporting.adapters.kafka_lag import KafkaLag
+from services.reporting.adapters.publishing import KafkaPublisher
+from services.reporting.domain.validity import load_validity
+from services.reporting.handlers.bureau import BureauHandler
+from services.reporting.handlers.figures import FiguresBroadcast, FiguresCounter, FiguresReport
+from services.reporting.handlers.outbox import Outbox
+from services.reporting.handlers.ports import Conflict, Received
+from services.reporting.handlers.scheduler import Scheduler
 from services.reporting.settings import ReportingSettings
 
 NAME = "reporting"
+BUREAU = (
+    catalogue.BUREAU_APPROVAL_GRANTED,
+    catalogue.BUREAU_PERIODIC_REPORT_ACCEPTED,
+    catalogue.BUREAU_STAFF_LEFT,
+    catalogue.BUREAU_STAFF_ADDED,
+    catalogue.BUREAU_APPROVAL_REVOKED,
+)
+COUNTED = (
+    catalogue.INTAKE_APPLICATION_RECEIVED,
+    catalogue.INTAKE_APPLICATION_STATUS_CHANGED,
+    catalogue.INTAKE_APPLICATION_NOT_ELIGIBLE,
+    catalogue.ELIGIBILITY_APPLICATION_ASSESSED,
+    catalogue.NOTIFICATION_NOTICE_SENT,
+    catalogue.NOTIFICATION_NOTICE_FAILED,
+    catalogue.REPORTING_APPROVAL_CHANGED,
+)
+OUTPUTS = (catalogue.REPORTING_APPROVAL_CHANGED, catalogue.REPORTING_FIGURES)
 
 
-def build(settings: ReportingSettings, *, clock: Clock | None = None) -> Service:
-    _clock = clock or SystemClock()
-    service = Service(NAME, settings, outputs=[], description=__doc__ or "")
+def renamed(topic: Topic, prefix: str) -> Topic:
+    """The topic under `prefix`: side-by-side deployments and tests on one broker keep apart."""
+    return dataclasses.replace(topic, name=prefix + topic.name) if prefix else topic
+
+
+def subscriber(topic: Topic, handle: Callable[[Sequence[Received[Any]]], Awaitable[None]]) -> BatchHandler:
+    """Translates consumed events for a handler; a write conflict is retried as a transient failure."""
+
+    async def on_batch(events: Sequence[Inbound[Any]]) -> None:
+        try:
+            await handle([Received(f"{topic.name}:{e.id}", e.id, e.payload, e.correlation_id) for e in events])
+        except Conflict as error:
+            raise TransientError(str(error)) from error
+
+    return on_batch
+
+
+def build(
+    settings: ReportingSettings, *, clock: Clock | None = None, name: str = NAME, topic_prefix: str = ""
+) -> Service:
+    """The reporting service, wired. `clock` is what the schedule and the figures call today (tests
+    move it); `name` sets the database default and the consumer groups (`<name>.<topic>`); a
+    `topic_prefix` puts every topic it reads and writes under that prefix, so that tests and
+    side-by-side environments can share one broker without reading each other's records."""
+    clock = clock or SystemClock()
+    wall = SystemClock()  # housekeeping (outbox age, counting batches' age) runs on real time, whatever `clock` says
+    bureau_topics = [renamed(t, topic_prefix) for t in BUREAU]
+    counted_topics = [renamed(t, topic_prefix) for t in COUNTED]
+    changes_topic, figures_topic = (renamed(t, topic_prefix) for t in OUTPUTS)
+    service = Service(name, settings, outputs=[changes_topic, figures_topic], description=__doc__ or "")
+
+    grace = timedelta(seconds=settings.outbox_grace_seconds)
+    store = approvals.MongoApprovalStore(service.database, wall=wall, relay_stale=grace)
+    figures_ledger = ledger.MongoFiguresLedger(
+        service.database, wall=wall, margin=timedelta(seconds=settings.figures_rollup_margin_seconds)
+    )
+    publisher = KafkaPublisher(service.publisher, changes=changes_topic, figures=figures_topic)
+    outbox = Outbox(store, publisher)
+    bureau = BureauHandler(
+        store,
+        parking.MongoParkedEvents(service.database, wall=wall),
+        outbox,
+        load_validity(settings.validity_path),
+        clock,
+    )
+    counter = FiguresCounter(figures_ledger)
+    for topic in bureau_topics:
+        service.consume(topic, subscriber(topic, bureau.handle))
+    for topic in counted_topics:
+        service.consume(topic, subscriber(topic, counter.handle))
+
+    indexes = {**approvals.INDEXES, **parking.INDEXES, **ledger.INDEXES}
+
+    async def create_indexes() -> None:
+        # One index per call, not `service.indexes`: FerretDB 1.x drops the connection when a single
+        # createIndexes call re-creates more than one existing index (a restart does exactly that).
+        for collection, models in indexes.items():
+            for model in models:
+                await service.database[collection].create_indexes([model])
+
+    service.on_startup(create_indexes)
+
+    lag = KafkaLag(
+        settings.kafka_bootstrap_servers,
+        {topic.name: f"{name}.{topic.name}" for topic in service.inputs},
+        cache_seconds=settings.lag_cache_seconds,
+    )
+    report = FiguresReport(figures_ledger, store, lag, clock)
+    broadcast = FiguresBroadcast(report, publisher, interval=settings.figures_interval_seconds)
+    instance = f"{name}@{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    scheduler = Scheduler(store, outbox, clock, instance=instance, interval=settings.schedule_interval_seconds)
+
+    async def relay() -> None:
+        while True:
+            await outbox.sweep(wall.now() - grace)
+            await asyncio.sleep(settings.relay_interval_seconds)
+
+    async def broadcast_figures() -> None:
+        try:
+            await broadcast.run()
+        finally:
+            await lag.close()
+
+    async def rollup() -> None:
+        while True:
+            await figures_ledger.roll_up()
+            await asyncio.sleep(settings.figures_rollup_interval_seconds)
+
+    service.background("scheduler", scheduler.run)
+    service.background("outbox-relay", relay)
+    service.background("figures-broadcast", broadcast_figures)
+    service.background("figures-rollup", rollup)
+    service.route(figures_router(report))
     return service

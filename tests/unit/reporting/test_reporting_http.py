@@ -1,0 +1,54 @@
+"""The figures over HTTP: JSON, Prometheus text and a self-contained dashboard page."""
+
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from chassis.clock import FixedClock
+from services.reporting.adapters.http import figures_router
+from services.reporting.handlers.figures import FiguresReport
+from tests.unit.reporting.reporting_fakes import FakeApprovalStore, FakeLag, FakeLedger
+
+NOW = datetime(2026, 10, 1, 0, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    ledger = FakeLedger()
+    ledger.totals[("assessments_total", (("outcome", "eligible"),))] = 7
+    report = FiguresReport(ledger, FakeApprovalStore(), FakeLag({"intake.application-received.v1": 2}), FixedClock(NOW))
+    app = FastAPI()
+    app.include_router(figures_router(report))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://reporting") as http:
+        yield http
+
+
+async def test_figures_are_served_as_json(client: httpx.AsyncClient) -> None:
+    body = (await client.get("/figures")).json()
+    assert body["counters"] == [{"name": "assessments_total", "labels": {"outcome": "eligible"}, "value": 7}]
+    assert body["consumer_lag"] == {"intake.application-received.v1": 2}
+    assert body["taken_at"] == "2026-10-01T00:00:00Z"
+
+
+async def test_metrics_are_served_in_the_prometheus_text_format(client: httpx.AsyncClient) -> None:
+    response = await client.get("/metrics")
+    assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
+    assert 'assessments_total{outcome="eligible"} 7\n' in response.text
+    assert 'consumer_lag_records{topic="intake.application-received.v1"} 2\n' in response.text
+    assert "# TYPE assessments_total counter\n" in response.text
+
+
+async def test_the_dashboard_is_one_self_contained_page_that_refreshes_from_figures(client: httpx.AsyncClient) -> None:
+    response = await client.get("/dashboard")
+    page = response.text
+    assert response.headers["content-type"].startswith("text/html")
+    assert 'fetch("/figures"' in page
+    assert "setInterval(refresh" in page
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page), "the page must load nothing from elsewhere"
+    assert "<link" not in page
+    assert "@import" not in page
+    assert "innerHTML" not in page, "figures are written as text, never parsed as HTML"
