@@ -62,4 +62,17 @@ else
   (cd "$src" && go build -mod=readonly -buildvcs=false -trimpath -o "$bin.tmp" .)
   mv "$bin.tmp" "$bin"
 fi
+# 4. Chromium, for the dashboard test (Debian's package; the machine's image lacks it).
+if command -v chromium >/dev/null 2>&1; then
+  say "chromium: $(command -v chromium)"
+elif [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+  say "chromium: apt-get install chromium"
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+    >"$STATE_DIR/apt.log" 2>&1; then
+    tail -n 20 "$STATE_DIR/apt.log" >&2
+    die "apt-get install chromium failed"
+  fi
+else
+  say "chromium: missing (install Debian's chromium package for the dashboard test)"
+fi
 say "done (state in $STATE_DIR)"
