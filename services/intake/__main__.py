@@ -8,7 +8,7 @@ from services.intake.settings import IntakeSettings
 
 def main() -> None:
     settings = IntakeSettings()  # required values come from the environment
-    configure_logging("intake", level=settings.log_level, fmt=settings.log_format)
+    configure_logging(settings.instance_name, level=settings.log_level, fmt=settings.log_format)
     serve(build(settings).asgi(), settings)
 
 

@@ -1,18 +1,119 @@
 """Composition root of the intake service: what it consumes, what it produces, and how it is wired.
 
-Consumes: (nothing yet)
-Produces: (nothing yet)
-Owns: the `intake` database.
+Consumes:
+- portal.application-submitted.v1: a submission becomes an application (status submitted, provisional number)
+- eligibility.application-assessed.v1: accepted with a receipt number, or not eligible online
+- examination.documents-requested / documents-submitted / decision-made / coe-issued / card-dispatched /
+  result-delivered (.v1): the examination's steps move the status
+- notification.notice-sent.v1: a note on the timeline
+HTTP (/v1, bearer JWT): submit one or a batch, read status and timeline, proof of a pending application, withdraw.
+Produces (each keyed by application id, through the outbox in the application's document):
+- intake.application-received.v1, intake.application-accepted.v1, intake.application-not-eligible.v1,
+  intake.application-withdrawn.v1, intake.application-status-changed.v1
+Owns: the `intake` database: applications (with their outboxes), number_blocks, idempotency_keys.
 """
 
+import dataclasses
+import functools
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
 from chassis.clock import Clock, SystemClock
+from chassis.delivery import BatchHandler
 from chassis.service import Service
+from contracts import topics as t
+from services.intake.adapters import number_blocks, repository
+from services.intake.adapters.api.auth import TokenVerifier
+from services.intake.adapters.api.idempotency import Idempotency
+from services.intake.adapters.api.routes import ApiDeps, api_router
+from services.intake.adapters.collections import create_indexes
+from services.intake.adapters.idempotency_store import INDEXES as IDEMPOTENCY_INDEXES
+from services.intake.adapters.idempotency_store import MongoIdempotencyKeys
+from services.intake.adapters.publishing import DeferringFlush, KafkaPublisher
+from services.intake.adapters.subscribers import assessed, examination, notice_sent, on_progress, on_submitted
+from services.intake.domain import inputs
+from services.intake.handlers.concurrency import ApplicationLocks
+from services.intake.handlers.filer_access import FilerAccess
+from services.intake.handlers.outbox import Flusher, OutboxRelay
+from services.intake.handlers.progress import ApplyProgress
+from services.intake.handlers.submit import SubmitApplications
 from services.intake.settings import IntakeSettings
 
 NAME = "intake"
+OUTPUTS = (
+    t.INTAKE_APPLICATION_RECEIVED,
+    t.INTAKE_APPLICATION_ACCEPTED,
+    t.INTAKE_APPLICATION_NOT_ELIGIBLE,
+    t.INTAKE_APPLICATION_WITHDRAWN,
+    t.INTAKE_APPLICATION_STATUS_CHANGED,
+)
 
 
 def build(settings: IntakeSettings, *, clock: Clock | None = None) -> Service:
-    _clock = clock or SystemClock()
-    service = Service(NAME, settings, outputs=[], description=__doc__ or "")
+    clock = clock or SystemClock()
+    topic = functools.partial(_renamed, suffix=settings.topic_suffix)
+    service = Service(settings.instance_name, settings, outputs=map(topic, OUTPUTS), description=__doc__ or "")
+    core = _Core(service, settings, clock)
+
+    def examined(convert: Callable[[Any, str], inputs.StatusInput]) -> BatchHandler:
+        return on_progress(core.progress, examination(convert))
+
+    service.consume(topic(t.PORTAL_APPLICATION_SUBMITTED), on_submitted(core.submit))
+    service.consume(topic(t.ELIGIBILITY_APPLICATION_ASSESSED), on_progress(core.progress, assessed))
+    service.consume(topic(t.EXAMINATION_DOCUMENTS_REQUESTED), examined(inputs.from_documents_requested))
+    service.consume(topic(t.EXAMINATION_DOCUMENTS_SUBMITTED), examined(inputs.from_documents_submitted))
+    service.consume(topic(t.EXAMINATION_DECISION_MADE), examined(inputs.from_decision))
+    service.consume(topic(t.EXAMINATION_COE_ISSUED), examined(inputs.from_coe_issued))
+    service.consume(topic(t.EXAMINATION_CARD_DISPATCHED), examined(inputs.from_card_dispatched))
+    service.consume(topic(t.EXAMINATION_RESULT_DELIVERED), examined(inputs.from_result_delivered))
+    service.consume(topic(t.NOTIFICATION_NOTICE_SENT), on_progress(core.progress, notice_sent))
+    service.background("outbox-relay", lambda: core.relay.run(settings.outbox_relay_interval_seconds))
+    service.route(api_router(core.api()))
+    service.on_startup(core.start)
     return service
+
+
+def _renamed(catalogued: t.Topic, suffix: str) -> t.Topic:
+    """The catalogue's topic, under this instance's suffix (empty but for a benchmark's private copy)."""
+    return dataclasses.replace(catalogued, name=catalogued.name + suffix)
+
+
+class _Core:
+    """The adapters and use cases, built once and shared by the subscribers, the relay and the API."""
+
+    def __init__(self, service: Service, settings: IntakeSettings, clock: Clock):
+        self.service, self.settings, self.clock = service, settings, clock
+        self.applications = repository.MongoApplications(service.database, clock)
+        self.numbers = number_blocks.MongoNumbers(service.database, prefetch=settings.number_prefetch)
+        rename = functools.partial(_renamed, suffix=settings.topic_suffix)
+        publisher = KafkaPublisher(service.publisher, rename, fault_hold_seconds=settings.fault_hold_publish_seconds)
+        self.flush = Flusher(self.applications, publisher)
+        self.locks = ApplicationLocks()  # one per process: every writer of an application takes its lock
+        self.submit = SubmitApplications(self.applications, self.numbers, clock, self.flush, self.locks)
+        self.progress = ApplyProgress(self.applications, self.numbers, clock, self.flush, self.locks)
+        grace = timedelta(seconds=settings.outbox_grace_seconds)
+        self.relay = OutboxRelay(
+            self.applications, self.flush, clock, self.locks, grace=grace, batch=settings.outbox_relay_batch_size
+        )
+        self.verifier = TokenVerifier(self.settings)
+
+    def api(self) -> ApiDeps:
+        # The API answers once the application is stored; if the broker is slow, the relay publishes later.
+        flush = DeferringFlush(self.flush, self.settings.publish_timeout_seconds)
+        progress = ApplyProgress(self.applications, self.numbers, self.clock, flush, self.locks)
+        lease = timedelta(seconds=self.settings.idempotency_lease_seconds)
+        return ApiDeps(
+            settings=self.settings,
+            submit=SubmitApplications(self.applications, self.numbers, self.clock, flush, self.locks),
+            access=FilerAccess(self.applications, progress, self.clock),
+            idempotency=Idempotency(MongoIdempotencyKeys(self.service.database), self.clock, lease),
+            verifier=self.verifier,
+            clock=self.clock,
+        )
+
+    async def start(self) -> None:
+        """Indexes (one per command, for FerretDB), and the token key checked before any request."""
+        indexes = {**repository.INDEXES, **number_blocks.INDEXES, **IDEMPOTENCY_INDEXES}
+        await create_indexes(self.service.database, indexes)
+        self.verifier.keys()

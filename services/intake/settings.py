@@ -1,7 +1,53 @@
-"""Intake's settings, read from the environment."""
+"""Intake's settings, read from the environment (names are the field names in upper case).
+
+The JWT key is checked at start-up, not here, so that tooling which only builds the
+app (the AsyncAPI generator) needs no real key.
+"""
+
+from pydantic import Field, SecretStr
 
 from chassis.settings import ServiceSettings
+from contracts.application import FilerCategory
+
+ORGANISATION_API_CATEGORIES = (
+    FilerCategory.ORGANISATION_STAFF,
+    FilerCategory.LAWYER_OR_SCRIVENER,
+    FilerCategory.PUBLIC_INTEREST_CORPORATION,
+    FilerCategory.REGISTERED_SUPPORT_ORGANISATION,
+)
 
 
 class IntakeSettings(ServiceSettings):
-    pass
+    instance_name: str = Field("intake", pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
+    """Names the consumer groups (`<instance_name>.<topic>`) and the event source. Change it only to run an
+    isolated copy beside the real one (tests, benchmarks)."""
+    topic_suffix: str = Field("", pattern=r"^[a-z0-9.-]{0,40}$")
+    """Appended to every topic name consumed and produced: a benchmark's private copy of the pipeline."""
+
+    jwt_public_key: str | None = None
+    """PEM text of the RSA or EC public key (RS256/ES256), or the path of a PEM file."""
+    jwt_secret: SecretStr | None = None
+    """HS256 shared secret, for development only."""
+    jwt_issuer: str = "residence-online"
+    jwt_audience: str = "intake"
+    jwt_leeway_seconds: int = Field(30, ge=0)
+    api_filer_categories: tuple[FilerCategory, ...] = ORGANISATION_API_CATEGORIES
+    """Who may call the HTTP API: organisations' systems and scriveners; individuals file through a portal."""
+
+    api_max_body_bytes: int = Field(256 * 1024, ge=1024)
+    api_max_batch_items: int = Field(100, ge=1, le=1000)
+    idempotency_lease_seconds: float = Field(60.0, gt=0)
+    """A claimed Idempotency-Key without a result is taken over after this long (its request died)."""
+    publish_timeout_seconds: float = Field(5.0, gt=0)
+    """How long an HTTP request waits for the broker before answering; the relay publishes later."""
+
+    number_prefetch: int = Field(20, ge=1, le=10_000)
+    """Numbers an instance claims at once and hands out from memory; those it holds when it stops are skipped."""
+
+    outbox_relay_interval_seconds: float = Field(1.0, gt=0)
+    outbox_grace_seconds: float = Field(2.0, ge=0)
+    """Pending entries younger than this are left to the writer that is publishing them."""
+    outbox_relay_batch_size: int = Field(500, ge=1)
+
+    fault_hold_publish_seconds: float = Field(0.0, ge=0)
+    """FAULT INJECTION, for the crash test only: every publish waits this long first. Never set in production."""

@@ -8,9 +8,9 @@ year of acceptance in Japan, a 9-digit sequence from a counter kept per bureau a
 year, and two check digits computed by ISO 7064 MOD 97-10 (the IBAN scheme, letters
 counted as A=10 … Z=35) over bureau, year and sequence; it catches every
 single-character typo and every swap of two adjacent characters. Numbers are unique
-and never reused, even across service instances, because each sequence comes from a
-counter the adapter increments atomically in MongoDB (`find_one_and_update` with
-`$inc` and upsert) under the key given by `provisional_counter_key` or
+and never reused, even across service instances, because the adapter hands each
+sequence out in blocks claimed atomically in MongoDB (a unique insert per block, see
+`adapters/number_blocks.py`) under the key given by `provisional_counter_key` or
 `receipt_counter_key`; the domain only formats. An application id is `app-` and 26
 base32 characters of SHA-256 over `filer_id/submission_id`, so the same submission
 from the same filer always names the same application.

@@ -1,0 +1,1 @@
+"""Intake's HTTP API: routes, answers, schemas, authentication, idempotency and error shapes."""

@@ -1,0 +1,104 @@
+"""Kafka batch subscribers: translate consumed events to use-case inputs, delegate, log the outcome.
+
+No rules here. A result the use case could not accept is raised after the batch
+was handled: the delivery layer then isolates the batch record by record (the
+others are duplicates by then and change nothing) and dead-letters just that one.
+"""
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import structlog
+
+from chassis.cloudevents import Inbound
+from chassis.delivery import BatchHandler
+from contracts.application import Application
+from contracts.eligibility import ApplicationAssessed
+from contracts.intake import Channel
+from contracts.notification import NoticeSent
+from services.intake.domain.inputs import StatusInput, from_assessment, from_notice_sent
+from services.intake.domain.status import Outcome, WithdrawRefused
+from services.intake.handlers.progress import Applied, ApplyProgress, Progress, Unknown
+from services.intake.handlers.submit import Refused, Submission, SubmitApplications
+
+log = structlog.get_logger("intake")
+
+
+class RejectedRecord(Exception):
+    """The record is well-formed but cannot be taken (reused submission id, unknown application)."""
+
+
+def on_submitted(submit: SubmitApplications) -> BatchHandler:
+    async def handle(events: Sequence[Inbound[Application]]) -> None:
+        results = await submit([Submission(e.payload, Channel.KAFKA, e.id, e.correlation_id) for e in events])
+        rejected = []
+        for event, result in zip(events, results, strict=True):
+            with structlog.contextvars.bound_contextvars(event_id=event.id, correlation_id=event.correlation_id):
+                if isinstance(result, Refused):
+                    rejected.append(f"{result.reason.value}: {result.application_id}")
+                elif result.created:
+                    log.info(
+                        "application received",
+                        application_id=result.state.application_id,
+                        provisional_number=result.state.provisional_number,
+                    )
+        if rejected:
+            raise RejectedRecord("; ".join(rejected))
+
+    return handle
+
+
+Translate = Callable[[Inbound[Any]], Progress | None]
+
+
+def on_progress(apply: ApplyProgress, translate: Translate) -> BatchHandler:
+    async def handle(events: Sequence[Inbound[Any]]) -> None:
+        inputs = [(event, translate(event)) for event in events]
+        taken = [(event, item) for event, item in inputs if item is not None]
+        if not taken:
+            return
+        results = await apply([item for _, item in taken])
+        unknown = []
+        for (event, item), result in zip(taken, results, strict=True):
+            with structlog.contextvars.bound_contextvars(
+                event_id=event.id, correlation_id=event.correlation_id, application_id=item.application_id
+            ):
+                if isinstance(result, Unknown):
+                    unknown.append(result.application_id)
+                elif isinstance(result, Applied):
+                    _log_applied(result)
+                elif isinstance(result, WithdrawRefused):  # pragma: no cover - withdrawals come over HTTP
+                    log.warning("withdrawal refused", reason=result.reason.value)
+        if unknown:
+            raise RejectedRecord(f"unknown application(s): {', '.join(unknown)}")
+
+    return handle
+
+
+def _log_applied(result: Applied) -> None:
+    if result.outcome is Outcome.MOVED:
+        log.info("application status moved", status=result.status.value, revision=result.advance.state.revision)
+    elif result.outcome is Outcome.IGNORED:
+        log.info("event ignored", reason=result.advance.ignored_reason, status=result.status.value)
+
+
+def assessed(event: Inbound[ApplicationAssessed]) -> Progress:
+    payload = event.payload
+    return Progress(payload.application_id, from_assessment(payload, event.id), event.correlation_id, payload.reasons)
+
+
+def examination(convert: Callable[[Any, str], StatusInput]) -> Translate:
+    """For examination events, which all name their application and carry nothing else intake keeps."""
+
+    def translate(event: Inbound[Any]) -> Progress:
+        return Progress(event.payload.application_id, convert(event.payload, event.id), event.correlation_id)
+
+    return translate
+
+
+def notice_sent(event: Inbound[NoticeSent]) -> Progress | None:
+    """Notices about organisations' approvals name no application: not intake's concern."""
+    payload = event.payload
+    if payload.application_id is None:
+        return None
+    return Progress(payload.application_id, from_notice_sent(payload, event.id), event.correlation_id)

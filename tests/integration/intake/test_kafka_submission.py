@@ -1,0 +1,70 @@
+"""On the real servers: a portal's submission becomes one stored application and one ApplicationReceived."""
+
+import uuid
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from contracts import cloudevents as ce
+from contracts.intake import ApplicationReceived
+from contracts.topics import INTAKE_APPLICATION_RECEIVED, PORTAL_APPLICATION_SUBMITTED
+from services.intake.domain.numbering import application_id_for
+from services.intake.settings import IntakeSettings
+from tests.integration.kafka_helpers import produce
+from tests.running import running
+
+from .builders import an_application
+from .support import end_offsets, header, isolated, keyed, private, publish, read_after
+
+
+async def test_an_upstream_submission_becomes_one_application_and_one_event_even_when_repeated(
+    kafka: str, settings: IntakeSettings, database: AsyncDatabase[dict[str, Any]]
+) -> None:
+    submission_id = f"sub-{uuid.uuid4().hex[:8]}"
+    application_id = application_id_for(submission_id, "staff-1")
+    submitted = private(settings, PORTAL_APPLICATION_SUBMITTED)
+    received_from = await end_offsets(kafka, private(settings, INTAKE_APPLICATION_RECEIVED).name)
+    event = (submitted, an_application(submission_id), f"evt-{submission_id}")
+
+    async with running(await isolated(settings)):
+        await publish(kafka, [event])
+        [record] = await read_after(kafka, received_from, keyed(application_id), 1)
+        await publish(kafka, [event])  # the same event again, as a redelivery would bring it
+        await publish(kafka, [(submitted, an_application(submission_id), "evt-resent")])
+        repeats = await read_after(kafka, received_from, keyed(application_id), 1, settle=3.0)
+
+    received = ApplicationReceived.model_validate_json(record.value)
+    assert received.application_id == application_id
+    assert received.channel == "kafka"
+    assert header(record, "ce_causationid") == f"evt-{submission_id}"
+    assert [r.offset for r in repeats] == [record.offset]
+    stored = await database.applications.find({}).to_list()
+    assert [(s["_id"], s["provisional_number"]) for s in stored] == [(application_id, received.provisional_number)]
+    assert await database.outbox_pending.count_documents({}) == 0
+
+
+async def test_a_record_that_is_not_a_submission_is_dead_lettered_with_the_reason(
+    kafka: str, settings: IntakeSettings, database: AsyncDatabase[dict[str, Any]]
+) -> None:
+    key = f"bad-{uuid.uuid4().hex[:8]}"
+    submitted = private(settings, PORTAL_APPLICATION_SUBMITTED)
+    letters_from = await end_offsets(kafka, submitted.dlq)
+    bad = b'{"submission_id": "x"}'
+    headers = [
+        (f"ce_{a}", v.encode())
+        for a, v in {
+            "specversion": "1.0",
+            "id": key,
+            "source": "/portal",
+            "type": submitted.event_type,
+        }.items()
+    ]
+
+    async with running(await isolated(settings)):
+        await produce(kafka, [(submitted.name, key.encode(), bad, headers)])
+        [letter] = await read_after(kafka, letters_from, keyed(key), 1, settle=0)
+
+    assert header(letter, ce.DLQ_CONSUMER_GROUP_HEADER) == f"{settings.instance_name}.{submitted.name}"
+    assert header(letter, ce.DLQ_REASON_HEADER) == "malformed"
+    assert "filer: Field required" in header(letter, ce.DLQ_ERROR_HEADER)
+    assert await database.applications.count_documents({}) == 0

@@ -1,0 +1,83 @@
+"""The Kafka subscribers translate and delegate; what the use case cannot take is raised for the dead-letter topic."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from chassis.cloudevents import Inbound
+from contracts.application import Application
+from contracts.intake import Channel
+from contracts.notification import NoticeSent
+from contracts.topics import INTAKE_APPLICATION_RECEIVED
+from services.intake.adapters.subscribers import RejectedRecord, notice_sent, on_progress, on_submitted
+from services.intake.handlers.submit import Received, Submission
+
+from .wiring import Intake, an_application
+
+
+def inbound(data: Any, event_id: str) -> Inbound[Any]:
+    return Inbound(id=event_id, type="t", source="/tests", data=data, correlation_id="corr")
+
+
+def notice(application_id: str | None, event_id: str = "evt-n") -> Inbound[NoticeSent]:
+    data = NoticeSent(
+        notice_id="n-1",
+        kind="accepted",
+        application_id=application_id,
+        source_event_id="evt-a",
+        message_id="<m@x>",
+        recipient_count=2,
+        sent_at=datetime(2026, 3, 2, 2, tzinfo=UTC),
+    )
+    return inbound(data, event_id)
+
+
+async def test_submissions_from_the_portal_are_received_over_kafka() -> None:
+    intake = Intake()
+    handle = on_submitted(intake.submit)
+
+    await handle([inbound(an_application("sub-1"), "evt-1"), inbound(an_application("sub-2"), "evt-2")])
+
+    assert len(intake.publisher.of_topic(INTAKE_APPLICATION_RECEIVED.name)) == 2
+    assert all(e.data.channel == "kafka" for e in intake.publisher.of_topic(INTAKE_APPLICATION_RECEIVED.name))  # type: ignore[attr-defined]
+
+
+async def test_a_reused_submission_id_is_raised_after_the_rest_of_the_batch_is_stored() -> None:
+    intake = Intake()
+    handle = on_submitted(intake.submit)
+    await handle([inbound(an_application("sub-1"), "evt-1")])
+    reused: Application = an_application("sub-1", name="SOMEONE ELSE")
+
+    with pytest.raises(RejectedRecord, match="submission_id_reused") as raised:
+        await handle([inbound(reused, "evt-2"), inbound(an_application("sub-3"), "evt-3")])
+
+    assert "SOMEONE" not in str(raised.value)
+    assert len(intake.applications.documents) == 2
+
+
+async def test_a_notice_about_an_application_is_noted_on_its_timeline() -> None:
+    intake = Intake()
+    [received] = await intake.submit([Submission(an_application(), Channel.KAFKA, "evt-1")])
+    assert isinstance(received, Received)
+    application_id = received.state.application_id
+
+    await on_progress(intake.progress, notice_sent)([notice(application_id)])
+
+    timeline = intake.applications.documents[application_id].state.timeline
+    assert [(entry.kind, entry.note) for entry in timeline][-1] == ("notice_sent", "notice=accepted")
+
+
+async def test_a_notice_about_no_application_is_not_intakes_concern() -> None:
+    intake = Intake()
+
+    await on_progress(intake.progress, notice_sent)([notice(None)])
+
+    assert intake.applications.reads == 0
+
+
+async def test_an_event_for_an_unknown_application_is_raised_for_the_dead_letter_topic() -> None:
+    intake = Intake()
+
+    with pytest.raises(RejectedRecord, match="unknown application"):
+        await on_progress(intake.progress, notice_sent)([notice("app-unknown")])
