@@ -1,18 +1,136 @@
 """Composition root of the notification service: what it consumes, what it produces, and how it is wired.
 
-Consumes: (nothing yet)
-Produces: (nothing yet)
-Owns: the `notification` database.
+Consumes (every one through the same Notifier: project contacts, plan, ledger, send, publish):
+  intake.application-received.v1       submission received; projects the application's contact
+  intake.application-accepted.v1       receipt number, the proof of a pending application; projects it too
+  intake.application-not-eligible.v1   reasons, and filing at the counter instead
+  examination.documents-requested.v1   what to submit and by when            (needs the contact)
+  examination.decision-made.v1         at the counter, or by post with postage (needs the contact)
+  examination.coe-issued.v1            the electronic Certificate of Eligibility (needs the contact)
+  examination.card-dispatched.v1       the card or permission document was posted (needs the contact)
+  reporting.approval-changed.v1        organisation approval notices to its staff
+Produces:
+  notification.notice-sent.v1          a notice was handed to the mail server (id `<notice_id>:sent`)
+  notification.notice-failed.v1        the mail server refused it for good (id `<notice_id>:failed`);
+                                       the source event also goes to its topic's `.dlq` with the reason
+Sends: e-mail over SMTP (SMTP_*), at most SMTP_MAX_CONNECTIONS at once; readiness check `smtp`.
+Runs: smtp-connections (closes idle connections; says QUIT at shutdown).
+Owns: the `notification` database: notices and notice_outcomes (the ledger), contacts (the projection).
 """
 
+import asyncio
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
 from chassis.clock import Clock, SystemClock
+from chassis.cloudevents import Inbound
+from chassis.delivery import BatchHandler
+from chassis.errors import TransientError
 from chassis.service import Service
+from contracts import topics as catalogue
+from contracts.topics import Topic
+from services.notification.adapters import ledger
+from services.notification.adapters.contacts import MongoContacts
+from services.notification.adapters.kafka import KafkaOutcomes, KafkaRejections
+from services.notification.adapters.smtp import SmtpMailer
+from services.notification.adapters.smtp_pool import SmtpConfig, SmtpPool
+from services.notification.domain.postage import load_tariff
+from services.notification.domain.render import Renderer
+from services.notification.handlers.notify import Notifier
+from services.notification.handlers.planning import Planner
+from services.notification.handlers.ports import Source, TemporaryFailure
+from services.notification.handlers.sending import Sender
 from services.notification.settings import NotificationSettings
 
 NAME = "notification"
+CONSUMES = (
+    catalogue.INTAKE_APPLICATION_RECEIVED,
+    catalogue.INTAKE_APPLICATION_ACCEPTED,
+    catalogue.INTAKE_APPLICATION_NOT_ELIGIBLE,
+    catalogue.EXAMINATION_DOCUMENTS_REQUESTED,
+    catalogue.EXAMINATION_DECISION_MADE,
+    catalogue.EXAMINATION_COE_ISSUED,
+    catalogue.EXAMINATION_CARD_DISPATCHED,
+    catalogue.REPORTING_APPROVAL_CHANGED,
+)
+OUTPUTS = (catalogue.NOTIFICATION_NOTICE_SENT, catalogue.NOTIFICATION_NOTICE_FAILED)
+RENDER_AHEAD = 2
+"""Notices rendered and waiting per SMTP connection, so no connection waits for a render."""
 
 
-def build(settings: NotificationSettings, *, clock: Clock | None = None) -> Service:
-    _clock = clock or SystemClock()
-    service = Service(NAME, settings, outputs=[], description=__doc__ or "")
+def renamed(topic: Topic, prefix: str) -> Topic:
+    """The topic under `prefix`: tests and side-by-side deployments on one broker keep apart."""
+    return dataclasses.replace(topic, name=prefix + topic.name) if prefix else topic
+
+
+def subscriber(service: Service, topic: Topic, notifier: Notifier) -> BatchHandler:
+    """Translates a consumed batch for the notifier; its `TemporaryFailure` is the chassis's transient error."""
+    group_id = f"{service.name}.{topic.name}"
+
+    async def on_batch(events: Sequence[Inbound[Any]]) -> None:
+        rejections = KafkaRejections(service.dead_letters, topic, group_id, {e.id: e.record for e in events})
+        try:
+            await notifier.handle([Source(e.id, e.payload, e.correlation_id) for e in events], rejections)
+        except TemporaryFailure as error:
+            raise TransientError(str(error)) from error
+
+    return on_batch
+
+
+def smtp_config(settings: NotificationSettings) -> SmtpConfig:
+    return SmtpConfig(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        timeout=settings.smtp_timeout,
+        local_hostname=settings.mail_domain,
+        starttls=settings.smtp_starttls,
+        username=settings.smtp_username,
+        password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+        size=settings.smtp_max_connections,
+        reuse_check=settings.smtp_reuse_check_seconds,
+        idle_close=settings.smtp_idle_close_seconds,
+        ready_timeout=settings.smtp_ready_timeout,
+    )
+
+
+def build(
+    settings: NotificationSettings, *, clock: Clock | None = None, name: str = NAME, topic_prefix: str = ""
+) -> Service:
+    clock = clock or SystemClock()
+    sent, failed = (renamed(t, topic_prefix) for t in OUTPUTS)
+    service = Service(name, settings, outputs=[sent, failed], description=__doc__ or "")
+
+    pool = SmtpPool(smtp_config(settings))
+    mailer = SmtpMailer(pool)
+    sender = Sender(
+        mailer,
+        Renderer(),
+        sender=settings.mail_from,
+        message_id_domain=settings.mail_domain,
+        concurrency=settings.smtp_max_connections * RENDER_AHEAD,
+    )
+    notifier = Notifier(
+        Planner(MongoContacts(service.database), load_tariff(settings.tariff_path), settings.organisation_language),
+        ledger.MongoLedger(service.database),
+        sender,
+        KafkaOutcomes(service.publisher, sent=sent, failed=failed),
+        clock,
+    )
+    for topic in CONSUMES:
+        renamed_topic = renamed(topic, topic_prefix)
+        service.consume(renamed_topic, subscriber(service, renamed_topic, notifier))
+    for collection, models in ledger.INDEXES.items():
+        service.indexes(collection, models)
+    service.readiness_check("smtp", mailer.ping)
+
+    async def keep_connections() -> None:
+        try:
+            while True:
+                await asyncio.sleep(settings.smtp_idle_close_seconds / 4)
+                pool.prune()
+        finally:
+            await pool.close()
+
+    service.background("smtp-connections", keep_connections)
     return service

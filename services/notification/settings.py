@@ -1,7 +1,55 @@
-"""Notification's settings, read from the environment."""
+"""Notification's settings, read from the environment.
 
-from chassis.settings import ServiceSettings
+The SMTP server is reached with the `SMTP_*` values; `MAIL_FROM` has no default
+because a notice from a made-up sender is worse than a service that will not start.
+Retries are the chassis's (`DELIVERY_RETRY_*`), with longer defaults here than
+elsewhere: a mail server being restarted is the outage this service meets most, and
+the whole budget (about a minute) is spent before a batch is dead-lettered.
+"""
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+
+from chassis.settings import DeliverySettings, ServiceSettings
+from contracts.application import Language
+from services.notification.domain.postage import DEFAULT_TARIFF_PATH
 
 
 class NotificationSettings(ServiceSettings):
-    pass
+    mail_from: str
+    """`noreply@example.go.jp` or `Name <noreply@example.go.jp>`: the From header and envelope sender."""
+    message_id_domain: str | None = None
+    """The right-hand side of every Message-ID (and the EHLO name); defaults to MAIL_FROM's domain."""
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_username: str | None = None
+    """With SMTP_PASSWORD: AUTH after connecting (and after STARTTLS, when that is on)."""
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_timeout: float = Field(10.0, gt=0)
+    """Seconds for connecting and for each SMTP reply; a timeout is a temporary failure."""
+    smtp_max_connections: int = Field(4, ge=1, le=64)
+    """Connections kept open and used at once: the bound on concurrent sends."""
+    smtp_reuse_check_seconds: float = Field(5.0, ge=0)
+    """An idle connection older than this is checked with NOOP before a message goes over it."""
+    smtp_idle_close_seconds: float = Field(60.0, gt=0)
+    """Idle connections are closed after this long (servers drop them after a few minutes anyway)."""
+    smtp_ready_timeout: float = Field(2.0, gt=0)
+    tariff_path: Path = DEFAULT_TARIFF_PATH
+    organisation_language: Language = "ja"
+    """The language organisation notices open with; the contracts give staff no language."""
+    delivery: DeliverySettings = Field(default_factory=lambda: NoticeDelivery())
+
+    @property
+    def mail_domain(self) -> str:
+        return self.message_id_domain or self.mail_from.rsplit("@", 1)[-1].strip(" >")
+
+
+class NoticeDelivery(DeliverySettings):
+    """The chassis's delivery settings (still `DELIVERY_*`), with a retry budget that outlasts a mail-server restart:
+    0.5 + 1 + 2 + 4 + 8 + 16 + 30 seconds between eight attempts."""
+
+    retry_attempts: int = Field(8, ge=1)
+    retry_backoff_ms: int = Field(500, ge=1)
+    retry_backoff_max_ms: int = Field(30_000, ge=1)

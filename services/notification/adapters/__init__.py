@@ -1,0 +1,1 @@
+"""The edges of the notification service: SMTP, MongoDB and Kafka."""

@@ -1,0 +1,90 @@
+"""From a batch of consumed events to the notices they call for, keeping the contacts projection.
+
+Examination events name only the application; who to write to comes from intake's
+events, which arrive on other topics and so in no fixed order relative to them. The
+projection keeps the receipt and the acceptance apart (each its own field, written
+on its own), so whichever is projected first, the contact read back is the same,
+and two consumers writing them at once cannot undo each other.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from contracts.application import Language
+from contracts.examination import CardDispatched, CoeIssued, DecisionMade, DocumentsRequested
+from contracts.intake import ApplicationAccepted, ApplicationReceived
+from services.notification.domain.contacts import (
+    ApplicationContact,
+    NoticeContext,
+    contact_from_received,
+    contact_with_acceptance,
+)
+from services.notification.domain.notices import MissingContact, Notice, plan_notices
+from services.notification.domain.postage import Tariff
+from services.notification.handlers.ports import Contacts, Source, StoredContact
+
+EXAMINATION = (DocumentsRequested, DecisionMade, CoeIssued, CardDispatched)
+"""Events about an application under examination: they wait until its acceptance is projected, so that
+their notices carry the receipt number (examination only ever follows acceptance)."""
+NEEDS_CONTACT = (ApplicationAccepted, *EXAMINATION)
+"""Events whose notices read the projection (the acceptance only for the filing date and stay)."""
+
+
+@dataclass
+class Plan:
+    notices: list[tuple[Notice, Source]] = field(default_factory=list)
+    """Each notice once, with the event it came from (an event delivered twice in one batch plans twice)."""
+    missing: list[MissingContact] = field(default_factory=list)
+    skipped: int = 0
+
+
+def contact_of(stored: StoredContact) -> ApplicationContact | None:
+    if stored.accepted is None:
+        return stored.received
+    return contact_with_acceptance(stored.received, stored.accepted)
+
+
+def _contact(event: Source, stored: dict[str, StoredContact]) -> ApplicationContact | None:
+    payload = event.payload
+    found = stored.get(payload.application_id) if isinstance(payload, NEEDS_CONTACT) else None
+    if found is None or (isinstance(payload, EXAMINATION) and found.accepted is None):
+        return None
+    return contact_of(found)
+
+
+class Planner:
+    def __init__(self, contacts: Contacts, tariff: Tariff, organisation_language: Language) -> None:
+        self._contacts = contacts
+        self._tariff = tariff
+        self._organisation_language = organisation_language
+
+    async def plan(self, events: Sequence[Source]) -> Plan:
+        await self._project(events)
+        receipts = {e.payload.application_id for e in events if isinstance(e.payload, NEEDS_CONTACT)}
+        acceptances = {e.payload.application_id for e in events if isinstance(e.payload, EXAMINATION)}
+        stored = await self._contacts.find(receipts, acceptances) if receipts else {}
+        plan, seen = Plan(), set()
+        for event in events:
+            context = NoticeContext(
+                tariff=self._tariff,
+                contact=_contact(event, stored),
+                organisation_language=self._organisation_language,
+            )
+            result = plan_notices(event.payload, event.event_id, context)
+            if isinstance(result, MissingContact):
+                plan.missing.append(result)
+                continue
+            plan.skipped += not result.notices
+            for notice in result.notices:
+                if notice.notice_id not in seen:
+                    seen.add(notice.notice_id)
+                    plan.notices.append((notice, event))
+        return plan
+
+    async def _project(self, events: Sequence[Source]) -> None:
+        received = [contact_from_received(e.payload) for e in events if isinstance(e.payload, ApplicationReceived)]
+        accepted = [e.payload for e in events if isinstance(e.payload, ApplicationAccepted)]
+        if received:
+            await self._contacts.record_received(received)
+        if accepted:
+            await self._contacts.record_accepted(accepted)

@@ -1,0 +1,143 @@
+"""What the notifier needs from the outside world, as small `Protocol`s, and the values it passes.
+
+The ledger holds no addresses and no message text: a notice is planned again from
+its source event whenever it must be sent again, and plans the same every time.
+"""
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from contracts.intake import ApplicationAccepted
+from services.notification.domain.contacts import ApplicationContact
+from services.notification.domain.notices import NoticeEvent
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One consumed event, as the subscriber hands it over."""
+
+    event_id: str
+    payload: NoticeEvent
+    correlation_id: str | None = None
+
+
+class State(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One notice in the ledger: claimed (pending) before it is sent, settled (sent or failed) after."""
+
+    notice_id: str
+    kind: str
+    source_event_id: str
+    message_id: str
+    state: State
+    created_at: datetime
+    attempts: int = 0
+    application_id: str | None = None
+    approval_id: str | None = None
+    correlation_id: str | None = None
+    recipient_count: int = 0
+    refused_count: int = 0
+    reason: str | None = None
+    settled_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Mail:
+    """What goes over SMTP: the envelope and the message as bytes."""
+
+    notice_id: str
+    sender: str
+    recipients: tuple[str, ...]
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    accepted: int
+    refused: int = 0
+    """Recipients refused while others took the message; it cannot be sent again to them alone."""
+
+
+@dataclass(frozen=True, slots=True)
+class Undeliverable:
+    """The server refused the message for good (5xx); `reason` is its reply, addresses masked."""
+
+    reason: str
+
+
+class TemporaryFailure(Exception):
+    """Trying again later may succeed: the mail server unreachable or busy (4xx), a contact not known yet.
+
+    The subscriber turns it into the chassis's `TransientError`, which retries the batch with backoff.
+    """
+
+
+class Mailer(Protocol):
+    async def send(self, mail: Mail) -> Delivered | Undeliverable:
+        """Raises `TemporaryFailure` when trying again later may succeed (unreachable, timeout, 4xx)."""
+        ...
+
+
+class Ledger(Protocol):
+    async def find(self, notice_ids: Collection[str]) -> dict[str, Entry]: ...
+
+    async def claim(self, entries: Sequence[Entry]) -> set[str]:
+        """Inserts pending entries; returns the ids that were already there (another writer got in first)."""
+        ...
+
+    async def settle(self, entries: Sequence[Entry]) -> None:
+        """Writes each sent or failed entry over its pending one, counting the attempt."""
+        ...
+
+    async def postpone(self, notice_ids: Collection[str], error: str, at: datetime) -> None:
+        """Counts a failed attempt on pending entries that will be tried again."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoredContact:
+    """The two halves of the contacts projection, written independently so their order does not matter."""
+
+    received: ApplicationContact | None = None
+    accepted: ApplicationAccepted | None = None
+
+
+class Contacts(Protocol):
+    async def record_received(self, contacts: Sequence[ApplicationContact]) -> None: ...
+
+    async def record_accepted(self, events: Sequence[ApplicationAccepted]) -> None: ...
+
+    async def find(self, receipts_for: Collection[str], acceptances_for: Collection[str]) -> dict[str, StoredContact]:
+        """The receipts of the first applications and the acceptances of the second, by application id."""
+        ...
+
+
+class Outcomes(Protocol):
+    async def publish(self, entries: Sequence[Entry]) -> None:
+        """Publishes NoticeSent or NoticeFailed for each settled entry; returns once acknowledged."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    source_event_id: str
+    reason: str
+
+
+class Rejections(Protocol):
+    async def reject(self, rejected: Sequence[Rejected]) -> None:
+        """Copies the source events of permanently failed notices to the dead-letter topic."""
+        ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...

@@ -1,0 +1,77 @@
+"""Rendering and handing notices to the mail server, several at once.
+
+Each notice is rendered only once it may be sent (a slot is free), so rendering,
+which is most of the CPU a notice costs, overlaps with the SMTP round trips of the
+notices already in flight instead of all happening before the first one leaves.
+The slots number a few more than the mailer's connections, so a connection never
+waits for a render. Results come back in order, one per notice: a delivery, a
+permanent refusal, or the exception (a `TemporaryFailure` to retry, anything else a bug).
+"""
+
+import asyncio
+from collections.abc import Sequence
+from datetime import datetime
+
+import structlog
+
+from services.notification.domain import mime
+from services.notification.domain.notices import Notice
+from services.notification.domain.render import Renderer
+from services.notification.domain.wire import message_bytes
+from services.notification.handlers.ports import Delivered, Mail, Mailer, Source, TemporaryFailure, Undeliverable
+
+log = structlog.get_logger("notification.sending")
+
+Result = Delivered | Undeliverable | BaseException
+
+
+class Sender:
+    def __init__(
+        self, mailer: Mailer, renderer: Renderer, *, sender: str, message_id_domain: str, concurrency: int
+    ) -> None:
+        self._mailer = mailer
+        self._renderer = renderer
+        self._sender = sender
+        self._envelope_sender = mime.sender_address(sender)[1]
+        self._message_id_domain = message_id_domain
+        self._concurrency = concurrency
+
+    def message_id(self, notice_id: str) -> str:
+        return mime.message_id(notice_id, self._message_id_domain)
+
+    async def send_all(self, notices: Sequence[tuple[Notice, Source]], at: datetime) -> list[Result]:
+        slots = asyncio.Semaphore(self._concurrency)
+
+        async def one(notice: Notice, source: Source) -> Delivered | Undeliverable:
+            async with slots:
+                with structlog.contextvars.bound_contextvars(
+                    notice_id=notice.notice_id,
+                    application_id=notice.application_id,
+                    approval_id=notice.approval_id,
+                    event_id=source.event_id,
+                    correlation_id=source.correlation_id,
+                ):
+                    return await self._send(notice, at)
+
+        return await asyncio.gather(*(one(n, s) for n, s in notices), return_exceptions=True)
+
+    async def _send(self, notice: Notice, at: datetime) -> Delivered | Undeliverable:
+        message = self._renderer.render(notice, sender=self._sender, message_id_domain=self._message_id_domain, date=at)
+        mail = Mail(
+            notice_id=notice.notice_id,
+            sender=self._envelope_sender,
+            recipients=tuple(r.address for r in notice.recipients),
+            data=message_bytes(message),
+        )
+        try:
+            result = await self._mailer.send(mail)
+        except TemporaryFailure as error:
+            log.warning("notice not sent yet; will retry", kind=notice.kind, error=str(error))
+            raise
+        if isinstance(result, Undeliverable):
+            log.warning("notice refused by the mail server", kind=notice.kind, reason=result.reason)
+        elif result.refused:
+            log.warning("notice refused for some recipients", kind=notice.kind, refused=result.refused)
+        else:
+            log.debug("notice sent", kind=notice.kind, recipients=result.accepted)
+        return result

@@ -1,0 +1,63 @@
+"""The ledger and the contacts projection on the real MongoDB-protocol server (FerretDB)."""
+
+import asyncio
+import dataclasses
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from services.notification.adapters.contacts import MongoContacts
+from services.notification.adapters.ledger import MongoLedger
+from services.notification.domain.contacts import contact_from_received
+from services.notification.handlers.planning import contact_of
+from services.notification.handlers.ports import Entry, State
+from tests.unit.notification.samples import accepted, received
+
+AT = datetime(2026, 6, 10, 3, 0, 0, 123000, tzinfo=UTC)
+
+
+def pending(notice_id: str) -> Entry:
+    return Entry(
+        notice_id=notice_id,
+        kind="not_eligible",
+        source_event_id=notice_id.split(":")[0],
+        message_id=f"<{notice_id.replace(':', '+')}@example.jp>",
+        state=State.PENDING,
+        created_at=AT,
+        application_id="app-1",
+        correlation_id="corr-1",
+    )
+
+
+async def test_a_claim_is_exclusive_and_an_entry_settles_once(database: AsyncDatabase[dict[str, Any]]) -> None:
+    ledger = MongoLedger(database)
+    assert await ledger.claim([pending("e1:k"), pending("e2:k")]) == set()
+    assert await ledger.claim([pending("e2:k"), pending("e3:k")]) == {"e2:k"}
+
+    sent = dataclasses.replace(pending("e1:k"), state=State.SENT, attempts=1, recipient_count=2, settled_at=AT)
+    await ledger.settle([sent])
+    await ledger.settle([dataclasses.replace(sent, state=State.FAILED, reason="late writer")])
+    await ledger.postpone(["e2:k"], "451 try later", AT)
+
+    found = await ledger.find(["e1:k", "e2:k", "e3:k", "e4:k"])
+    assert found["e1:k"] == sent
+    assert (found["e2:k"].state, found["e2:k"].attempts) == (State.PENDING, 1)
+    assert set(found) == {"e1:k", "e2:k", "e3:k"}
+
+
+async def test_receipt_and_acceptance_projected_at_the_same_time_both_stick(
+    database: AsyncDatabase[dict[str, Any]],
+) -> None:
+    contacts = MongoContacts(database)
+    receipts = [contact_from_received(received().model_copy(update={"application_id": f"app-{i}"})) for i in range(20)]
+    acceptances = [accepted().model_copy(update={"application_id": f"app-{i}"}) for i in range(20)]
+    await asyncio.gather(contacts.record_received(receipts), contacts.record_accepted(acceptances))
+    await contacts.record_accepted(acceptances)  # again: the same facts, dropped
+
+    ids = [f"app-{i}" for i in range(20)] + ["app-unknown"]
+    found = await contacts.find(ids, ids)
+    assert len(found) == 20
+    contact = contact_of(found["app-7"])
+    assert contact is not None
+    assert (contact.receipt_number, contact.stay_expires_on) == ("R-20260512-0042", receipts[7].stay_expires_on)

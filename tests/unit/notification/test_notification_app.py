@@ -1,0 +1,80 @@
+"""The composition root and settings: what the service consumes and produces, read from the environment."""
+
+import pytest
+from pydantic import ValidationError
+
+from contracts import topics as catalogue
+from services.notification.app import build
+from services.notification.settings import NotificationSettings
+
+SERVERS = {"KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9", "MONGODB_URI": "mongodb://127.0.0.1:9"}
+
+
+@pytest.fixture
+def environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name, value in SERVERS.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("MAIL_FROM", "在留申請 <noreply@example.go.jp>")
+    return monkeypatch
+
+
+def test_the_service_consumes_the_eight_notice_topics_and_produces_the_two_outcomes(
+    environment: pytest.MonkeyPatch,
+) -> None:
+    service = build(NotificationSettings())
+    assert [t.name for t in service.inputs] == [
+        "intake.application-received.v1",
+        "intake.application-accepted.v1",
+        "intake.application-not-eligible.v1",
+        "examination.documents-requested.v1",
+        "examination.decision-made.v1",
+        "examination.coe-issued.v1",
+        "examination.card-dispatched.v1",
+        "reporting.approval-changed.v1",
+    ]
+    assert service.publisher.topics == (
+        catalogue.NOTIFICATION_NOTICE_SENT.name,
+        catalogue.NOTIFICATION_NOTICE_FAILED.name,
+    )
+
+
+def test_a_name_and_a_topic_prefix_keep_side_by_side_services_apart(environment: pytest.MonkeyPatch) -> None:
+    service = build(NotificationSettings(), name="notification-2", topic_prefix="t1.")
+    assert service.name == "notification-2"
+    assert all(t.name.startswith("t1.") for t in service.inputs)
+    assert service.publisher.topics == ("t1.notification.notice-sent.v1", "t1.notification.notice-failed.v1")
+
+
+def test_without_mail_from_the_service_does_not_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in SERVERS.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("MAIL_FROM", raising=False)
+    with pytest.raises(ValidationError, match="mail_from"):
+        NotificationSettings()
+
+
+def test_the_message_id_domain_defaults_to_the_senders_and_retries_outlast_a_restart(
+    environment: pytest.MonkeyPatch,
+) -> None:
+    settings = NotificationSettings()
+    assert settings.mail_domain == "example.go.jp"
+    assert (settings.smtp_max_connections, settings.smtp_starttls, settings.smtp_username) == (4, False, None)
+    delivery = settings.delivery
+    assert (delivery.retry_attempts, delivery.retry_backoff_ms, delivery.retry_backoff_max_ms) == (8, 500, 30_000)
+
+
+def test_smtp_and_retry_settings_come_from_the_environment(environment: pytest.MonkeyPatch) -> None:
+    environment.setenv("SMTP_HOST", "mail.example.jp")
+    environment.setenv("SMTP_PORT", "587")
+    environment.setenv("SMTP_STARTTLS", "true")
+    environment.setenv("SMTP_USERNAME", "notification")
+    environment.setenv("SMTP_PASSWORD", "secret")
+    environment.setenv("MESSAGE_ID_DOMAIN", "notice.example.jp")
+    environment.setenv("DELIVERY_RETRY_ATTEMPTS", "3")
+    settings = NotificationSettings()
+    assert (settings.smtp_host, settings.smtp_port, settings.smtp_starttls) == ("mail.example.jp", 587, True)
+    assert settings.smtp_password is not None
+    assert settings.smtp_password.get_secret_value() == "secret"
+    assert "secret" not in repr(settings)
+    assert settings.mail_domain == "notice.example.jp"
+    assert settings.delivery.retry_attempts == 3
