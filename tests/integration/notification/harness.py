@@ -85,7 +85,7 @@ class Harness:
         finally:
             await consumer.stop()
 
-    async def wait_for(self, topic: Topic, count: int, timeout: float = 30.0) -> list[ConsumerRecord[bytes, bytes]]:
+    async def wait_for(self, topic: Topic, count: int, timeout: float = 90.0) -> list[ConsumerRecord[bytes, bytes]]:
         found: list[ConsumerRecord[bytes, bytes]] = []
 
         async def enough() -> bool:

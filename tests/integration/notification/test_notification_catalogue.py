@@ -125,7 +125,7 @@ async def test_every_notice_kind_in_both_languages_arrives_with_correct_headers_
         await notification.wait_for(catalogue.NOTIFICATION_NOTICE_SENT, len(receipts))
         await notification.send(*ja_exam, *en_exam, *approvals())
         await notification.send(*others)
-        await notification.wait_for(catalogue.NOTIFICATION_NOTICE_SENT, len(expected), timeout=60)
+        await notification.wait_for(catalogue.NOTIFICATION_NOTICE_SENT, len(expected), timeout=150)
 
     arrived = {m.message["Message-ID"]: m for m in notification.sink.messages}
     assert sorted(arrived) == sorted(expected)
