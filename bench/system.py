@@ -70,7 +70,7 @@ async def total_lag(admin: AIOKafkaAdminClient, groups: Iterable[str]) -> tuple[
         for tp, meta in committed.items():
             if (tp.topic, tp.partition) not in ends:
                 ends.update(await end_offsets(tp.topic))
-            lag += max(0, ends[(tp.topic, tp.partition)] - max(meta.offset, 0))
+            lag += max(0, ends.get((tp.topic, tp.partition), 0) - max(meta.offset, 0))
         lag_by_group[group] = lag
     return sum(lag_by_group.values()), lag_by_group
 
@@ -81,10 +81,8 @@ async def end_offsets(topic: str) -> dict[tuple[str, int], int]:
     consumer = AIOKafkaConsumer(bootstrap_servers=BOOTSTRAP)
     await consumer.start()
     try:
+        await consumer.topics()  # loads the cluster's metadata
         partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
-        if not partitions:
-            await consumer.topics()
-            partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
         offsets = await consumer.end_offsets(partitions)
         return {(tp.topic, tp.partition): offset for tp, offset in offsets.items()}
     finally:
