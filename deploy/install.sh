@@ -55,7 +55,11 @@ fi
 # 3. FerretDB. -mod=readonly: fail rather than silently edit go.mod/go.sum, which are committed.
 src="$REPO/deploy/ferretdb"
 bin="$STATE_DIR/bin/ferretdb-embedded"
-if [[ -x "$bin" && "$bin" -nt "$src/main.go" && "$bin" -nt "$src/go.mod" && "$bin" -nt "$src/go.sum" ]]; then
+up_to_date=true
+for source in "$src"/*.go "$src/go.mod" "$src/go.sum"; do
+  [[ -x "$bin" && "$bin" -nt "$source" ]] || up_to_date=false
+done
+if [[ "$up_to_date" == true ]]; then
   say "ferretdb: $bin is up to date"
 else
   say "ferretdb: go build (first build takes minutes on two cores)"

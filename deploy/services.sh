@@ -37,6 +37,7 @@ ready() { curl -fsS --max-time 2 "http://127.0.0.1:$(port_of "$1")/health/ready"
 
 dev_secret() {
   # A random HS256 secret for development tokens; production uses JWT_PUBLIC_KEY instead.
+  # Made once, before the services start in parallel (they would race to create it).
   local file="$STATE_DIR/dev/jwt-secret"
   [[ -s "$file" ]] || head -c 32 /dev/urandom | base64 >"$file"
   cat "$file"
@@ -50,7 +51,7 @@ start_one() {
     export KAFKA_BOOTSTRAP_SERVERS="${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
     export MONGODB_URI="${MONGODB_URI:-mongodb://127.0.0.1:${MONGO_PORT:-27017}/?directConnection=true}"
     export HTTP_HOST=127.0.0.1 HTTP_PORT="$port" LOG_FORMAT="${LOG_FORMAT:-json}"
-    export JWT_SECRET="${JWT_SECRET:-$(dev_secret)}"
+    export JWT_SECRET="${JWT_SECRET:-$(cat "$STATE_DIR/dev/jwt-secret")}"
     export SMTP_HOST="${SMTP_HOST:-127.0.0.1}" SMTP_PORT="${SMTP_PORT:-1025}"
     export MAIL_FROM="${MAIL_FROM:-noreply@residence.example.jp}"
     exec setsid "${UV[@]}" run --no-sync python -m "services.$name" >>"$RUN_DIR/$name.log" 2>&1
@@ -91,7 +92,7 @@ shift || true
 names=("$@")
 ((${#names[@]})) || names=("${ALL[@]}")
 case "$command" in
-  start) for n in "${names[@]}"; do start_one "$n"; done; for n in "${names[@]}"; do wait_ready "$n"; done ;;
+  start) dev_secret >/dev/null; for n in "${names[@]}"; do start_one "$n"; done; for n in "${names[@]}"; do wait_ready "$n"; done ;;
   stop) for n in "${names[@]}"; do stop_one "$n"; done ;;
   status) rc=0; for n in "${names[@]}"; do status_one "$n" || rc=1; done; exit $rc ;;
   restart) for n in "${names[@]}"; do stop_one "$n"; done; "$0" start "${names[@]}" ;;

@@ -46,7 +46,9 @@ WHERE t.type = 'table' AND t.name NOT LIKE '\_%' ESCAPE '\' AND t.name NOT LIKE 
   AND NOT EXISTS (SELECT 1 FROM sqlite_master i WHERE i.type = 'index' AND i.name = t.name || '_id_lookup')`
 
 func indexFile(ctx context.Context, file string) error {
-	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(10000)&_txlock=immediate")
+	// mode=rw: never create a file. A database FerretDB drops between the glob and
+	// this open must stay gone; an empty file in its place stops FerretDB's next start.
+	db, err := sql.Open("sqlite", "file:"+file+"?mode=rw&_pragma=busy_timeout(10000)&_txlock=immediate")
 	if err != nil {
 		return err
 	}
