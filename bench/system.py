@@ -78,10 +78,10 @@ async def total_lag(admin: AIOKafkaAdminClient, groups: Iterable[str]) -> tuple[
 async def end_offsets(topic: str) -> dict[tuple[str, int], int]:
     from aiokafka import AIOKafkaConsumer, TopicPartition
 
-    consumer = AIOKafkaConsumer(bootstrap_servers=BOOTSTRAP)
+    # Subscribed at construction, so start() loads the topic's metadata (a bare consumer's is empty).
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=BOOTSTRAP, group_id=None)
     await consumer.start()
     try:
-        await consumer.topics()  # loads the cluster's metadata
         partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
         offsets = await consumer.end_offsets(partitions)
         return {(tp.topic, tp.partition): offset for tp, offset in offsets.items()}
