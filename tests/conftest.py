@@ -54,9 +54,7 @@ async def mongo_client(servers: server_lookup.Servers) -> AsyncIterator[AsyncMon
     try:
         await client.admin.command("ping")
     except Exception as error:
-        pytest.fail(
-            f"MongoDB-protocol server at {servers.mongodb_uri} does not answer: {error}", pytrace=False
-        )
+        pytest.fail(f"MongoDB-protocol server at {servers.mongodb_uri} does not answer: {error}", pytrace=False)
     yield client
     await client.close()
 

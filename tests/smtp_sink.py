@@ -58,8 +58,7 @@ class SmtpSink:
             return AuthResult(success=True)
 
         self._server = await loop.create_server(
-            lambda: SMTP(self, hostname="sink", auth_require_tls=False, authenticator=accept_any,
-                         enable_SMTPUTF8=True),
+            lambda: SMTP(self, hostname="sink", auth_require_tls=False, authenticator=accept_any, enable_SMTPUTF8=True),
             self.host,
             self.port,
         )

@@ -23,16 +23,12 @@ async def create_topics(bootstrap: str, names: Sequence[str], partitions: int = 
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
-        await admin.create_topics(
-            [NewTopic(n, num_partitions=partitions, replication_factor=1) for n in names]
-        )
+        await admin.create_topics([NewTopic(n, num_partitions=partitions, replication_factor=1) for n in names])
     finally:
         await admin.close()
 
 
-async def produce(
-    bootstrap: str, records: Sequence[tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]]
-) -> None:
+async def produce(bootstrap: str, records: Sequence[tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]]) -> None:
     """Sends (topic, key, value, headers) records exactly as given."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
     await producer.start()
@@ -46,15 +42,11 @@ async def produce(
 def cloudevent(
     topic: Topic, data: Payload, event_id: str | None = None
 ) -> tuple[str, bytes, bytes, list[tuple[str, bytes]]]:
-    key, value, headers = encode(
-        Outgoing(topic, data, event_id or uuid.uuid4().hex, datetime.now(UTC)), "/tests"
-    )
+    key, value, headers = encode(Outgoing(topic, data, event_id or uuid.uuid4().hex, datetime.now(UTC)), "/tests")
     return topic.name, key, value, [(k, v.encode()) for k, v in headers.items()]
 
 
-async def consume(
-    bootstrap: str, topic: str, count: int, timeout: float = 30.0
-) -> list[ConsumerRecord[Any, Any]]:
+async def consume(bootstrap: str, topic: str, count: int, timeout: float = 30.0) -> list[ConsumerRecord[Any, Any]]:
     """Reads `count` records from the beginning of `topic`, failing after `timeout` seconds."""
     consumer = AIOKafkaConsumer(
         topic,

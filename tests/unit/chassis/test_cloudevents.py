@@ -33,9 +33,7 @@ def test_the_official_sdk_reads_what_we_write() -> None:
         Outgoing(TOPIC, data, "evt-1", datetime(2026, 11, 25, 9, 0, 1, tzinfo=UTC), correlation_id="corr-1"),
         "/intake",
     )
-    message = sdk_kafka.KafkaMessage(
-        headers={k: v.encode() for k, v in headers.items()}, key=key, value=value
-    )
+    message = sdk_kafka.KafkaMessage(headers={k: v.encode() for k, v in headers.items()}, key=key, value=value)
     event = sdk_kafka.from_binary(message, JSONFormat())
     assert event.get_id() == "evt-1"
     assert event.get_type() == TOPIC.event_type

@@ -32,16 +32,12 @@ def _log_lines(emit: object) -> str:
 
 
 def test_fields_named_as_personal_data_are_replaced_whole() -> None:
-    redacted = redact(
-        {"applicant": {"name": "X"}, "address": "somewhere", "residence_card_number": "AB12345678CD"}
-    )
+    redacted = redact({"applicant": {"name": "X"}, "address": "somewhere", "residence_card_number": "AB12345678CD"})
     assert redacted == {"applicant": REDACTED, "address": REDACTED, "residence_card_number": REDACTED}
 
 
 def test_values_that_look_like_personal_data_are_masked_inside_free_text() -> None:
-    text = redact(
-        "card AB12345678CD, passport TK1234567, number 1234 5678 9012, born 1990-04-01, mail a@b.co"
-    )
+    text = redact("card AB12345678CD, passport TK1234567, number 1234 5678 9012, born 1990-04-01, mail a@b.co")
     for value in ("AB12345678CD", "TK1234567", "1234 5678 9012", "1990-04-01", "a@b.co"):
         assert value not in text
 

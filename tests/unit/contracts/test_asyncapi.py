@@ -28,9 +28,8 @@ def generate(service: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         monkeypatch.setenv(name, value)
     app = importlib.import_module(f"services.{service}.app")
     settings_module = importlib.import_module(f"services.{service}.settings")
-    settings_class = next(
-        v for k, v in vars(settings_module).items() if k.endswith("Settings") and v.__module__ == settings_module.__name__
-    )
+    own = settings_module.__name__
+    settings_class = next(v for k, v in vars(settings_module).items() if k.endswith("Settings") and v.__module__ == own)
     document: dict[str, Any] = app.build(settings_class()).asyncapi()
     return json.loads(json.dumps(document, sort_keys=True))
 

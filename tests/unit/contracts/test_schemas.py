@@ -36,9 +36,7 @@ def test_each_topic_payload_matches_its_committed_schema_snapshot(topic: Topic) 
     if UPDATE:
         path.write_text(json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
     assert path.exists(), f"no snapshot for {topic.name}: run with UPDATE_SCHEMAS=1"
-    assert json.loads(path.read_text()) == schema, (
-        f"{topic.name} drifted from its snapshot: run with UPDATE_SCHEMAS=1"
-    )
+    assert json.loads(path.read_text()) == schema, f"{topic.name} drifted from its snapshot: run with UPDATE_SCHEMAS=1"
 
 
 def test_every_snapshot_belongs_to_a_topic_of_the_catalogue() -> None:
@@ -67,6 +65,4 @@ def test_topic_names_carry_owner_event_and_version() -> None:
         assert event, topic.name
         assert version.startswith("v"), topic.name
         assert version[1:].isdigit(), topic.name
-        assert topic.writer in (owner, f"upstream-{owner}") or topic.writer.startswith("upstream-"), (
-            topic.name
-        )
+        assert topic.writer in (owner, f"upstream-{owner}") or topic.writer.startswith("upstream-"), topic.name

@@ -22,8 +22,13 @@ def load(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         CHECKER.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run(["go", "build", "-o", str(CHECKER), "."], cwd=CHECKER_SOURCE, check=True, timeout=600)
     clean = {k: v for k, v in os.environ.items() if k not in REQUIRED}
-    return subprocess.run([str(CHECKER), str(REPO / "docker-compose.yml")], capture_output=True, text=True,
-                          env={**clean, **env}, timeout=60)
+    return subprocess.run(
+        [str(CHECKER), str(REPO / "docker-compose.yml")],
+        capture_output=True,
+        text=True,
+        env={**clean, **env},
+        timeout=60,
+    )
 
 
 @pytest.fixture(scope="module")
