@@ -32,7 +32,7 @@ from chassis.logging import configure_logging
 from contracts.organisations import ApprovalChange, ApprovalChanged, ApprovalState
 from contracts.topics import ELIGIBILITY_APPLICATION_ASSESSED, INTAKE_APPLICATION_RECEIVED, REPORTING_APPROVAL_CHANGED
 from services.eligibility.adapters.approvals import MongoApprovals
-from services.eligibility.app import build, renamed
+from services.eligibility.app import build
 from services.eligibility.domain import apply_change
 from services.eligibility.settings import EligibilitySettings
 
@@ -61,7 +61,7 @@ async def eligibility_service(records: int) -> dict[str, float]:
     prefix = f"bench{uuid.uuid4().hex[:8]}."
     name = f"bench-eligibility-{uuid.uuid4().hex[:8]}"
     source, approvals, output = (
-        renamed(t, prefix)
+        t.prefixed(prefix)
         for t in (INTAKE_APPLICATION_RECEIVED, REPORTING_APPROVAL_CHANGED, ELIGIBILITY_APPLICATION_ASSESSED)
     )
     topics = [source.name, source.dlq, approvals.name, approvals.dlq, output.name]

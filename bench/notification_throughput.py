@@ -45,7 +45,7 @@ from chassis.settings import DeliverySettings
 from contracts.base import Payload
 from contracts.topics import INTAKE_APPLICATION_ACCEPTED, INTAKE_APPLICATION_RECEIVED, NOTIFICATION_NOTICE_SENT, Topic
 from services.notification.adapters.smtp import SmtpMailer
-from services.notification.app import CONSUMES, OUTPUTS, build, renamed
+from services.notification.app import CONSUMES, OUTPUTS, build
 from services.notification.handlers.ports import Delivered, Mail, Undeliverable
 from services.notification.settings import NotificationSettings
 from tests.smtp_sink import SmtpSink
@@ -190,10 +190,10 @@ def payloads(event: str, count: int) -> Iterator[Payload]:
 async def run(count: int, connections: int, kind: str, event: str) -> None:
     # A prefix of our own: scratch topics named bench.*/smoke* get swept by other tools sharing the broker.
     prefix, suffix = f"ntfthroughput{uuid.uuid4().hex[:8]}.", uuid.uuid4().hex[:8]
-    names = [renamed(t, prefix).name for t in (*CONSUMES, *OUTPUTS)]
+    names = [t.prefixed(prefix).name for t in (*CONSUMES, *OUTPUTS)]
     names += [n + ".dlq" for n in names]
     database, name = f"bench_notification_{suffix}", f"notification-bench-{suffix}"
-    inputs, sent = renamed(EVENTS[event][0], prefix), renamed(NOTIFICATION_NOTICE_SENT, prefix)
+    inputs, sent = EVENTS[event][0].prefixed(prefix), NOTIFICATION_NOTICE_SENT.prefixed(prefix)
     await create_topics(names, partitions=PARTITIONS)
     try:
         await produce_events(inputs, payloads(event, count))

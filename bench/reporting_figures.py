@@ -40,7 +40,7 @@ from contracts.eligibility import ApplicationAssessed, Reason
 from contracts.intake import ApplicationNotEligible, ApplicationStatus, ApplicationStatusChanged, Parties
 from contracts.notification import NoticeFailed, NoticeSent
 from contracts.topics import Topic
-from services.reporting.app import BUREAU, COUNTED, OUTPUTS, build, renamed
+from services.reporting.app import BUREAU, COUNTED, OUTPUTS, build
 from services.reporting.domain.figures import increments_for, tally
 from services.reporting.settings import ReportingSettings
 
@@ -94,7 +94,7 @@ async def produce(prefix: str, events: list[tuple[Topic, Payload, str]]) -> floa
     try:
         pending = []
         for topic, payload, event_id in events:
-            key, value, headers = encode(Outgoing(renamed(topic, prefix), payload, event_id, AT), "/bench")
+            key, value, headers = encode(Outgoing(topic.prefixed(prefix), payload, event_id, AT), "/bench")
             sent = await producer.send(
                 prefix + topic.name, value, key=key, headers=[(k, v.encode()) for k, v in headers.items()]
             )
@@ -125,7 +125,7 @@ async def main(count: int, duplicate_share: float) -> None:
     expected = {key: value for key, value in expected.items() if value}
 
     prefix = f"bench{uuid.uuid4().hex[:8]}."
-    names = [renamed(t, prefix).name for t in {*BUREAU, *COUNTED, *OUTPUTS}]
+    names = [t.prefixed(prefix).name for t in {*BUREAU, *COUNTED, *OUTPUTS}]
     await create_topics([*names, *(n + ".dlq" for n in names)], partitions=4)
     database = f"bench_{uuid.uuid4().hex[:8]}"
     mongo: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(MONGODB_URI, tz_aware=True)

@@ -6,7 +6,7 @@ order on one partition. Each topic has a dead-letter topic, `<name>.dlq`, that i
 consumers write unusable records to.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from contracts.application import Application
@@ -64,6 +64,10 @@ class Topic:
     @property
     def dlq(self) -> str:
         return self.name + DLQ_SUFFIX
+
+    def prefixed(self, prefix: str) -> "Topic":
+        """The same topic under `prefix`: tests, benchmarks and side-by-side deployments on one broker keep apart."""
+        return replace(self, name=prefix + self.name) if prefix else self
 
 
 PORTAL_APPLICATION_SUBMITTED = Topic(

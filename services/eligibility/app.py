@@ -11,12 +11,9 @@ Reads at start-up: the rule files in RULES_DIR; a bad one stops the service with
   naming the file and the field.
 """
 
-import dataclasses
-
 from chassis.clock import Clock, SystemClock
 from chassis.service import Service
 from contracts import topics as catalogue
-from contracts.topics import Topic
 from services.eligibility.adapters.approvals import INDEXES, MongoApprovals
 from services.eligibility.adapters.decisions import MongoDecisions
 from services.eligibility.adapters.publishing import KafkaDecisions
@@ -29,20 +26,15 @@ from services.eligibility.settings import EligibilitySettings
 NAME = "eligibility"
 
 
-def renamed(topic: Topic, prefix: str) -> Topic:
-    """The topic under `prefix`: a benchmark's private copy of the pipeline on a shared broker."""
-    return dataclasses.replace(topic, name=prefix + topic.name) if prefix else topic
-
-
 def build(
     settings: EligibilitySettings, *, clock: Clock | None = None, name: str = NAME, topic_prefix: str = ""
 ) -> Service:
     """`name` names the consumer groups (`<name>.<topic>`) and the default database: tests and
     benchmarks run isolated copies under names of their own."""
     rules = load_ruleset(settings.rules_dir)  # before anything else: a bad rule file stops start-up here
-    received = renamed(catalogue.INTAKE_APPLICATION_RECEIVED, topic_prefix)
-    approval_changed = renamed(catalogue.REPORTING_APPROVAL_CHANGED, topic_prefix)
-    assessed = renamed(catalogue.ELIGIBILITY_APPLICATION_ASSESSED, topic_prefix)
+    received = catalogue.INTAKE_APPLICATION_RECEIVED.prefixed(topic_prefix)
+    approval_changed = catalogue.REPORTING_APPROVAL_CHANGED.prefixed(topic_prefix)
+    assessed = catalogue.ELIGIBILITY_APPLICATION_ASSESSED.prefixed(topic_prefix)
     service = Service(name, settings, outputs=[assessed], description=__doc__ or "")
 
     approvals = MongoApprovals(service.database)

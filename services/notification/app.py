@@ -19,7 +19,6 @@ Owns: the `notification` database: notices and notice_outcomes (the ledger), con
 """
 
 import asyncio
-import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -59,11 +58,6 @@ RENDER_AHEAD = 2
 """Notices rendered and waiting per SMTP connection, so no connection waits for a render."""
 
 
-def renamed(topic: Topic, prefix: str) -> Topic:
-    """The topic under `prefix`: tests and side-by-side deployments on one broker keep apart."""
-    return dataclasses.replace(topic, name=prefix + topic.name) if prefix else topic
-
-
 def subscriber(service: Service, topic: Topic, notifier: Notifier) -> BatchHandler:
     """Translates a consumed batch for the notifier; its `TemporaryFailure` is the chassis's transient error."""
     group_id = f"{service.name}.{topic.name}"
@@ -98,7 +92,7 @@ def build(
     settings: NotificationSettings, *, clock: Clock | None = None, name: str = NAME, topic_prefix: str = ""
 ) -> Service:
     clock = clock or SystemClock()
-    sent, failed = (renamed(t, topic_prefix) for t in OUTPUTS)
+    sent, failed = (t.prefixed(topic_prefix) for t in OUTPUTS)
     service = Service(name, settings, outputs=[sent, failed], description=__doc__ or "")
 
     pool = SmtpPool(smtp_config(settings))
@@ -118,7 +112,7 @@ def build(
         clock,
     )
     for topic in CONSUMES:
-        renamed_topic = renamed(topic, topic_prefix)
+        renamed_topic = topic.prefixed(topic_prefix)
         service.consume(renamed_topic, subscriber(service, renamed_topic, notifier))
     for collection, models in ledger.INDEXES.items():
         service.indexes(collection, models)

@@ -21,7 +21,6 @@ Owns: the `reporting` database: approval_versions, relay_claims, pending_bureau_
 """
 
 import asyncio
-import dataclasses
 import os
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -67,11 +66,6 @@ COUNTED = (
 OUTPUTS = (catalogue.REPORTING_APPROVAL_CHANGED, catalogue.REPORTING_FIGURES)
 
 
-def renamed(topic: Topic, prefix: str) -> Topic:
-    """The topic under `prefix`: side-by-side deployments and tests on one broker keep apart."""
-    return dataclasses.replace(topic, name=prefix + topic.name) if prefix else topic
-
-
 def subscriber(topic: Topic, handle: Callable[[Sequence[Received[Any]]], Awaitable[None]]) -> BatchHandler:
     """Translates consumed events for a handler; a write conflict is retried as a transient failure."""
 
@@ -93,9 +87,9 @@ def build(
     side-by-side environments can share one broker without reading each other's records."""
     clock = clock or SystemClock()
     wall = SystemClock()  # housekeeping (outbox age, counting batches' age) runs on real time, whatever `clock` says
-    bureau_topics = [renamed(t, topic_prefix) for t in BUREAU]
-    counted_topics = [renamed(t, topic_prefix) for t in COUNTED]
-    changes_topic, figures_topic = (renamed(t, topic_prefix) for t in OUTPUTS)
+    bureau_topics = [t.prefixed(topic_prefix) for t in BUREAU]
+    counted_topics = [t.prefixed(topic_prefix) for t in COUNTED]
+    changes_topic, figures_topic = (t.prefixed(topic_prefix) for t in OUTPUTS)
     service = Service(name, settings, outputs=[changes_topic, figures_topic], description=__doc__ or "")
 
     grace = timedelta(seconds=settings.outbox_grace_seconds)

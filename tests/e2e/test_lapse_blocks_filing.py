@@ -75,7 +75,7 @@ async def test_a_lapse_scheduled_by_reporting_refuses_the_next_filing(
         topic_prefix=prefix,
     )
     renamed = {
-        t: t.__class__(prefix + t.name, t.payload, t.key, t.writer, t.description)
+        t: t.prefixed(prefix)
         for t in (
             BUREAU_APPROVAL_GRANTED,
             INTAKE_APPLICATION_RECEIVED,

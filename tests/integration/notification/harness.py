@@ -19,7 +19,7 @@ from chassis.service import Service
 from chassis.settings import DeliverySettings
 from contracts.base import Payload
 from contracts.topics import Topic
-from services.notification.app import CONSUMES, OUTPUTS, build, renamed
+from services.notification.app import CONSUMES, OUTPUTS, build
 from services.notification.settings import NotificationSettings
 from tests.integration.kafka_helpers import cloudevent, create_topics, eventually, produce
 from tests.smtp_sink import SmtpSink
@@ -31,7 +31,7 @@ FAST_RETRIES = DeliverySettings(batch_timeout_ms=20, retry_attempts=40, retry_ba
 
 
 def topic_names(prefix: str) -> list[str]:
-    names = [renamed(t, prefix).name for t in (*CONSUMES, *OUTPUTS)]
+    names = [t.prefixed(prefix).name for t in (*CONSUMES, *OUTPUTS)]
     return sorted(names + [name + ".dlq" for name in names])
 
 
@@ -45,7 +45,7 @@ class Harness:
     name: str
 
     def topic(self, topic: Topic) -> Topic:
-        return renamed(topic, self.prefix)
+        return topic.prefixed(self.prefix)
 
     def settings(self, **overrides: Any) -> NotificationSettings:
         values: dict[str, Any] = {

@@ -23,7 +23,7 @@ from chassis.settings import DeliverySettings
 from contracts.base import Payload
 from contracts.organisations import ApprovalChanged
 from contracts.topics import REPORTING_APPROVAL_CHANGED, Topic
-from services.reporting.app import BUREAU, COUNTED, OUTPUTS, build, renamed
+from services.reporting.app import BUREAU, COUNTED, OUTPUTS, build
 from services.reporting.domain.figures import JAPAN
 from services.reporting.settings import ReportingSettings
 from tests.integration.kafka_helpers import cloudevent, create_topics, eventually, produce
@@ -35,7 +35,7 @@ def noon(day: date) -> datetime:
 
 
 def topic_names(prefix: str) -> list[str]:
-    names = [renamed(t, prefix).name for t in {*BUREAU, *COUNTED, *OUTPUTS}]
+    names = [t.prefixed(prefix).name for t in {*BUREAU, *COUNTED, *OUTPUTS}]
     return sorted(names + [name + ".dlq" for name in names])
 
 
@@ -70,7 +70,7 @@ class Reporting:
     name: str
 
     def topic(self, topic: Topic) -> Topic:
-        return renamed(topic, self.prefix)
+        return topic.prefixed(self.prefix)
 
     def service(self, name: str | None = None) -> Service:
         settings = ReportingSettings(
