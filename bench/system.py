@@ -116,8 +116,9 @@ def peak_rss_mb(service: str) -> float:
     """VmHWM of the service's Python process (the pid file holds `uv run`, its parent)."""
     parent = (STATE / "services" / f"{service}.pid").read_text().strip()
     for pid in [parent, *subprocess.run(["pgrep", "-P", parent], capture_output=True, text=True).stdout.split()]:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        if b"python" in cmdline and f"services.{service}".encode() in cmdline:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        # The program itself, not `uv run ... python -m services.x`, whose arguments name it too.
+        if Path(argv[0].decode()).name.startswith("python") and f"services.{service}".encode() in argv:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
                     return int(line.split()[1]) / 1024

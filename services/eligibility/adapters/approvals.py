@@ -11,6 +11,9 @@ upsert's insert collides on `_id`, and the duplicate key means "stale": ignored.
 updates go one per approval, concurrently, not as one bulk write: FerretDB 1.x stops an
 unordered bulk update at its first error (and reports the wrong index), so one stale
 approval would silently drop the writes after it. Approval changes are few; this is cheap.
+At most `WRITES_AT_ONCE` run together: FerretDB 1.24 holds two of a database's 100
+connections for each update while it runs, and stops answering altogether once updates
+running together have taken them all (see docs/mongodb-portability.md).
 """
 
 import asyncio
@@ -27,11 +30,13 @@ APPROVALS = "approvals"
 # One compound index: it serves the lookup by organisation (its prefix) and by organisation and
 # employer, and a single index per collection keeps FerretDB's createIndexes safe on restart.
 INDEXES = {APPROVALS: [IndexModel([("organisation_id", ASCENDING), ("employer_organisation_id", ASCENDING)])]}
+WRITES_AT_ONCE = 16
 
 
 class MongoApprovals:
     def __init__(self, database: AsyncDatabase[dict[str, Any]]) -> None:
         self._approvals = database[APPROVALS]
+        self._writes = asyncio.Semaphore(WRITES_AT_ONCE)
 
     async def load(self, approval_ids: Collection[str]) -> dict[str, ApprovalRecord]:
         if not approval_ids:
@@ -57,9 +62,10 @@ class MongoApprovals:
             "record": record.model_dump_json(),
         }
         try:
-            await self._approvals.update_one(
-                {"_id": record.approval_id, "revision": {"$lt": record.revision}}, {"$set": fields}, upsert=True
-            )
+            async with self._writes:
+                await self._approvals.update_one(
+                    {"_id": record.approval_id, "revision": {"$lt": record.revision}}, {"$set": fields}, upsert=True
+                )
         except DuplicateKeyError:
             return False
         return True

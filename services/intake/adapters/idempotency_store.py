@@ -6,8 +6,14 @@ the same key. A claim carries the time it was made, so a claim whose request
 died (the process was killed) can be taken over once its lease has run out.
 FerretDB has no TTL indexes: records are kept; deleting old ones is an
 operator's job (`claimed_at` is indexed for it).
+
+Updates run at most `UPDATES_AT_ONCE` at a time, however many requests arrive
+together: FerretDB 1.24 holds two of a database's 100 connections for each update
+while it runs, and stops answering once updates have taken them all (see
+`UPDATES_PER_COMMAND` in repository.py).
 """
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,6 +26,7 @@ from services.intake.domain.idempotency import IdempotencyRecord, StoredResult
 
 IDEMPOTENCY_KEYS = "idempotency_keys"
 INDEXES = {IDEMPOTENCY_KEYS: [IndexModel([("claimed_at", ASCENDING)], name="claimed_at")]}
+UPDATES_AT_ONCE = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +38,7 @@ class Claimed:
 class MongoIdempotencyKeys:
     def __init__(self, database: AsyncDatabase[dict[str, Any]]):
         self.collection = database[IDEMPOTENCY_KEYS]
+        self._updates = asyncio.Semaphore(UPDATES_AT_ONCE)
 
     async def get(self, scope: str, key: str) -> Claimed | None:
         document = await self.collection.find_one({"_id": _id(scope, key)})
@@ -57,14 +65,16 @@ class MongoIdempotencyKeys:
 
     async def take_over(self, scope: str, stale: Claimed, now: datetime) -> bool:
         """Re-claims a key whose request never finished; False if someone else did so first."""
-        result = await self.collection.update_one(
-            {"_id": _id(scope, stale.record.key), "claimed_at": stale.claimed_at, "result": None},
-            {"$set": {"claimed_at": now}},
-        )
+        async with self._updates:
+            result = await self.collection.update_one(
+                {"_id": _id(scope, stale.record.key), "claimed_at": stale.claimed_at, "result": None},
+                {"$set": {"claimed_at": now}},
+            )
         return result.modified_count == 1
 
     async def complete(self, scope: str, key: str, result: StoredResult) -> None:
-        await self.collection.update_one({"_id": _id(scope, key)}, {"$set": {"result": result.model_dump()}})
+        async with self._updates:
+            await self.collection.update_one({"_id": _id(scope, key)}, {"$set": {"result": result.model_dump()}})
 
     async def release(self, scope: str, key: str) -> None:
         """Frees the key after a failure that left nothing to replay, so the client's retry can proceed."""

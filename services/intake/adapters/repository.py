@@ -11,7 +11,8 @@ are enforced. Hence (see docs/intake-design.md):
 - a write of version v+1 first wins the claim in `VersionClaims`; the loser raises
   `WriteConflict`, and its use case reads again;
 - numbers lead to applications through `application_numbers` (`_id` = the number);
-- `OutboxMarkers` say which outbox events are pending.
+- `OutboxMarkers` say which outbox events are pending;
+- updates go out a few per command, one command at a time (`UPDATES_PER_COMMAND`).
 Bookkeeping is inserted before the application is written, so a crash in between
 leaves only leftovers that lead nowhere, never an application that cannot be found
 or whose events are not marked.
@@ -41,6 +42,13 @@ INDEXES = {
     ],
 }
 
+UPDATES_PER_COMMAND = 25
+"""FerretDB 1.24 runs each statement of an `update` command as a read whose rows stay open until the
+whole command ends, plus a write on a second connection of the database's pool (100 connections). So a
+command of 100 statements, or updates running together that hold 100 connections between them, wait
+for a connection for ever, and the whole database stops answering (measured: the system benchmark's
+first batch of assessments). Kept at most `UPDATES_PER_COMMAND + 1` connections per intake instance."""
+
 
 class WriteConflict(Contention, TransientError):
     """Another writer got there first: the use case reads again, and the delivery layer would retry too."""
@@ -53,6 +61,7 @@ class MongoApplications:
         self.claims = VersionClaims(database)
         self.markers = OutboxMarkers(database)
         self.clock = clock
+        self._updating = asyncio.Lock()
 
     async def get_many(self, application_ids: Collection[str]) -> dict[str, Stored]:
         found = [d for d in await asyncio.gather(*map(self._by_id, application_ids)) if d is not None]
@@ -90,7 +99,7 @@ class MongoApplications:
             numbered = [c.after for c in won if c.after.state.receipt_number != c.before.state.receipt_number]
             await insert_new(self.numbers, [_reference(s.state.receipt_number or "", s) for s in numbered])
             await self.markers.add(((c.after.state.application_id, c.after.version) for c in won if c.new_events), now)
-            await self.applications.bulk_write([_write(c) for c in won], ordered=False)
+            await self._write_all([_write(c) for c in won])
         if lost:
             current = await self.get_many([c.after.state.application_id for c in lost])
             await self.claims.release_abandoned(lost, {i: s.version for i, s in current.items()}, now)
@@ -104,6 +113,12 @@ class MongoApplications:
         found = await self.get_many({m["application_id"] for m in markers})
         await self.markers.clear_abandoned(markers, found, self.clock.now())
         return list(found.values())
+
+    async def _write_all(self, writes: list[UpdateOne]) -> None:
+        """A few updates per command, one command at a time: see `UPDATES_PER_COMMAND`."""
+        async with self._updating:
+            for start in range(0, len(writes), UPDATES_PER_COMMAND):
+                await self.applications.bulk_write(writes[start : start + UPDATES_PER_COMMAND], ordered=False)
 
     async def _by_id(self, application_id: str) -> Document | None:
         return await self.applications.find_one({"_id": application_id})

@@ -222,3 +222,16 @@ async def test_prefetched_numbers_are_handed_out_in_order_and_never_shared(
     c = await first.reserve("provisional:20260302", 8)
 
     assert (list(a), list(b), list(c)) == ([1, 2, 3], [11, 12, 13], [21, 22, 23, 24, 25, 26, 27, 28])
+
+
+@pytest.mark.timeout(60)
+async def test_a_batch_of_hundreds_of_updates_is_written(applications: MongoApplications) -> None:
+    # FerretDB 1.24 stops answering for good on one update command of 100 statements: the batch is split.
+    stored = [a_stored(f"sub-{i}", i) for i in range(1, 301)]
+    await applications.insert(stored)
+
+    await applications.update([moved_on(s) for s in stored])
+
+    found = await applications.get_many([s.state.application_id for s in stored])
+    assert {f.state.status for f in found.values()} == {ApplicationStatus.ACCEPTED}
+    assert len(found) == len(stored)
