@@ -2,12 +2,17 @@
 
 It can also misbehave on purpose: answer every message with a temporary (4xx) or
 permanent (5xx) failure, or stop listening, so tests can show how senders cope.
+
+Given a server-side `ssl.SSLContext` it offers STARTTLS and insists on it: every
+command but EHLO, NOOP, STARTTLS and QUIT is refused until TLS is up, and AUTH is
+not offered before. Without one it speaks plain SMTP and takes AUTH in the clear.
 """
 
 import asyncio
 import email
 import email.policy
 import socket
+import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -21,6 +26,8 @@ class Received:
     mail_from: str
     rcpt_tos: tuple[str, ...]
     raw: bytes
+    tls: bool = False
+    """Whether the message came over a STARTTLS-protected session."""
 
     @property
     def message(self) -> EmailMessage:
@@ -29,19 +36,22 @@ class Received:
 
 
 class SmtpSink:
-    def __init__(self, directory: Path, host: str = "127.0.0.1") -> None:
+    def __init__(self, directory: Path, host: str = "127.0.0.1", tls_context: ssl.SSLContext | None = None) -> None:
         self.directory = directory
         self.host = host
+        self.tls_context = tls_context
+        """A server context (certificate and key): STARTTLS offered and required, AUTH only after it."""
         self.port = 0
         self.messages: list[Received] = []
         self.failure: str | None = None
         """An SMTP reply such as "451 4.3.0 try later" returned for every message while set."""
         self._server: asyncio.Server | None = None
 
-    async def handle_DATA(self, _server: SMTP, _session: Session, envelope: Envelope) -> str:
+    async def handle_DATA(self, _server: SMTP, session: Session, envelope: Envelope) -> str:
         if self.failure:
             return self.failure
-        received = Received(str(envelope.mail_from), tuple(envelope.rcpt_tos), bytes(envelope.original_content or b""))
+        raw = bytes(envelope.original_content or b"")
+        received = Received(str(envelope.mail_from), tuple(envelope.rcpt_tos), raw, tls=session.ssl is not None)
         self.messages.append(received)
         self.directory.mkdir(parents=True, exist_ok=True)
         (self.directory / f"{len(self.messages):06d}.eml").write_bytes(received.raw)
@@ -57,11 +67,13 @@ class SmtpSink:
         def accept_any(*_args: Any) -> AuthResult:
             return AuthResult(success=True)
 
-        self._server = await loop.create_server(
-            lambda: SMTP(self, hostname="sink", auth_require_tls=False, authenticator=accept_any, enable_SMTPUTF8=True),
-            self.host,
-            self.port,
-        )
+        def protocol() -> SMTP:
+            common: dict[str, Any] = {"hostname": "sink", "authenticator": accept_any, "enable_SMTPUTF8": True}
+            if self.tls_context is None:
+                return SMTP(self, auth_require_tls=False, **common)
+            return SMTP(self, tls_context=self.tls_context, require_starttls=True, auth_require_tls=True, **common)
+
+        self._server = await loop.create_server(protocol, self.host, self.port)
 
     async def stop(self) -> None:
         """Stops listening (the port stays the same for a later `start`)."""

@@ -79,6 +79,7 @@ def smtp_config(settings: NotificationSettings) -> SmtpConfig:
         timeout=settings.smtp_timeout,
         local_hostname=settings.mail_domain,
         starttls=settings.smtp_starttls,
+        ca_file=settings.smtp_ca_file,
         username=settings.smtp_username,
         password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
         size=settings.smtp_max_connections,

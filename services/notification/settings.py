@@ -9,7 +9,7 @@ the whole budget (about a minute) is spent before a batch is dead-lettered.
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 
 from chassis.settings import DeliverySettings, ServiceSettings
 from contracts.application import Language
@@ -27,6 +27,10 @@ class NotificationSettings(ServiceSettings):
     """With SMTP_PASSWORD: AUTH after connecting (and after STARTTLS, when that is on)."""
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
+    """STARTTLS right after connecting, before AUTH; a server that does not offer it is a temporary failure."""
+    smtp_ca_file: Path | None = None
+    """A PEM bundle of the CAs that sign the mail server's certificate (a private relay's), trusted instead of the
+    system's trust store; unset: the system's. The certificate is always verified; there is no way to turn that off."""
     smtp_timeout: float = Field(10.0, gt=0)
     """Seconds for connecting and for each SMTP reply; a timeout is a temporary failure."""
     smtp_max_connections: int = Field(4, ge=1, le=64)
@@ -40,6 +44,13 @@ class NotificationSettings(ServiceSettings):
     organisation_language: Language = "ja"
     """The language organisation notices open with; the contracts give staff no language."""
     delivery: DeliverySettings = Field(default_factory=lambda: NoticeDelivery())
+
+    @model_validator(mode="after")
+    def _ca_file_needs_starttls(self) -> "NotificationSettings":
+        if self.smtp_ca_file is not None and not self.smtp_starttls:
+            # A CA for a server we then talk to in the clear is a configuration mistake, not a choice.
+            raise ValueError("SMTP_CA_FILE is set but SMTP_STARTTLS is off: mail would go unencrypted")
+        return self
 
     @property
     def mail_domain(self) -> str:

@@ -4,10 +4,12 @@
 - Undeliverable: the server refused this message for good: a 5xx to DATA, or every
   recipient refused with a 5xx. Trying again cannot help, so it is a value to record.
 - `SmtpTemporaryFailure` (a chassis `TransientError`): the server is out of reach,
-  timed out, dropped the connection, answered 4xx, or refused our own sender or
-  login. The last two are configuration rather than the notice, and would fail
+  timed out, dropped the connection, answered 4xx, refused our own sender or login,
+  or (with STARTTLS on) did not offer STARTTLS or presented a certificate that does
+  not verify. The last ones are configuration rather than the notice, and would fail
   every notice alike, so they are retried and then dead-lettered with the notices
-  still pending, not recorded as failed notices.
+  still pending, not recorded as failed notices. With STARTTLS on, no login and no
+  message ever goes over a connection that was not upgraded.
 
 Replies are kept for the record with any address in them masked.
 """

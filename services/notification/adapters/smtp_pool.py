@@ -5,13 +5,21 @@ trips, sending over an open one about four, so connections are reused. A server
 drops idle connections after a while, and a message that fails on a dead one would
 count as a temporary failure of the notice; so a connection idle for longer than
 `reuse_check` is first asked NOOP, and replaced if it does not answer.
+
+With `starttls`, every connection is upgraded to TLS before AUTH and the server's
+certificate is always verified (chain and host name): against `ca_file` alone when
+it is given (a private relay's CA), otherwise against the system's trust store. The
+`ssl.SSLContext` is built once, with the config, so a missing or unreadable CA file
+stops the service at start-up rather than failing every send.
 """
 
 import asyncio
+import ssl
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from aiosmtplib import SMTP
 
@@ -24,12 +32,20 @@ class SmtpConfig:
     local_hostname: str
     """The EHLO name; given, so connecting never waits on a reverse DNS lookup of our own host."""
     starttls: bool = False
+    ca_file: Path | None = None
+    """PEM bundle of the CAs trusted for the server's certificate, instead of the system's; `None`: the system's."""
     username: str | None = None
     password: str | None = None
     size: int = 4
     reuse_check: float = 5.0
     idle_close: float = 60.0
     ready_timeout: float = 2.0
+    tls_context: ssl.SSLContext | None = field(init=False, repr=False, compare=False, default=None)
+    """Built once from `ca_file` when STARTTLS is on (or a CA file is given, to check it at start-up)."""
+
+    def __post_init__(self) -> None:
+        if self.starttls or self.ca_file is not None:
+            object.__setattr__(self, "tls_context", verifying_context(self.ca_file))
 
     def client(self, timeout: float | None = None) -> SMTP:
         return SMTP(
@@ -39,9 +55,16 @@ class SmtpConfig:
             local_hostname=self.local_hostname,
             use_tls=False,
             start_tls=self.starttls,
+            validate_certs=True,
+            tls_context=self.tls_context,
             username=self.username,
             password=self.password,
         )
+
+
+def verifying_context(ca_file: Path | None) -> ssl.SSLContext:
+    """A client context that verifies the chain and the host name; trusting only `ca_file` when it is given."""
+    return ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=str(ca_file) if ca_file else None)
 
 
 class SmtpPool:

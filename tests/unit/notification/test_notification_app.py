@@ -1,10 +1,14 @@
 """The composition root and settings: what the service consumes and produces, read from the environment."""
 
+import ssl
+from pathlib import Path
+
 import pytest
+import trustme
 from pydantic import ValidationError
 
 from contracts import topics as catalogue
-from services.notification.app import build
+from services.notification.app import build, smtp_config
 from services.notification.settings import NotificationSettings
 
 SERVERS = {"KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9", "MONGODB_URI": "mongodb://127.0.0.1:9"}
@@ -78,3 +82,38 @@ def test_smtp_and_retry_settings_come_from_the_environment(environment: pytest.M
     assert "secret" not in repr(settings)
     assert settings.mail_domain == "notice.example.jp"
     assert settings.delivery.retry_attempts == 3
+
+
+def test_the_smtp_ca_file_comes_from_the_environment_and_is_the_only_ca_trusted(
+    environment: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    environment.delenv("SMTP_CA_FILE", raising=False)
+    assert NotificationSettings().smtp_ca_file is None
+    ca_file = tmp_path / "relay-ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(ca_file))
+    environment.setenv("SMTP_STARTTLS", "true")
+    environment.setenv("SMTP_CA_FILE", str(ca_file))
+    settings = NotificationSettings()
+    assert settings.smtp_ca_file == ca_file
+    config = smtp_config(settings)
+    assert (config.starttls, config.ca_file) == (True, ca_file)
+    assert config.tls_context is not None
+    assert (config.tls_context.verify_mode, config.tls_context.check_hostname) == (ssl.CERT_REQUIRED, True)
+    assert len(config.tls_context.get_ca_certs()) == 1
+    assert config.client().tls_context is config.tls_context
+
+
+def test_with_starttls_and_no_ca_file_the_certificate_is_still_verified(environment: pytest.MonkeyPatch) -> None:
+    environment.setenv("SMTP_STARTTLS", "true")
+    context = smtp_config(NotificationSettings()).tls_context
+    assert context is not None
+    assert (context.verify_mode, context.check_hostname) == (ssl.CERT_REQUIRED, True)
+
+
+def test_a_ca_file_without_starttls_is_refused(environment: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    ca_file = tmp_path / "relay-ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(ca_file))
+    environment.setenv("SMTP_STARTTLS", "false")
+    environment.setenv("SMTP_CA_FILE", str(ca_file))
+    with pytest.raises(ValidationError, match="SMTP_STARTTLS is off"):
+        NotificationSettings()
