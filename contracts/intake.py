@@ -1,7 +1,10 @@
 """Events intake writes: an application's arrival, acceptance, refusal, withdrawal and status."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field
 
 from contracts.application import Application, EmailAddress, Identifier, Language, Procedure, ShortText
 from contracts.base import Payload
@@ -60,6 +63,15 @@ class ApplicationAccepted(Payload):
     procedure: Procedure
     accepted_at: datetime
     parties: Parties
+    submitted_at: datetime | None = None
+    """When the filer submitted it (the filing date on the acceptance notice)."""
+    period_of_stay_days: Annotated[int, Field(gt=0, le=3660)] | None = None
+    """The applicant's current period of stay, as filed: whether the special period (特例期間) can apply."""
+    stay_expires_on: date | None = None
+    """The applicant's current stay expires on this day, as filed: the special period runs from it.
+
+    These three are copied from the application so that a consumer can write the acceptance notice
+    from this event alone; None in events published before they were added."""
 
 
 class ApplicationNotEligible(Payload):

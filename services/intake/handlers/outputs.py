@@ -85,6 +85,9 @@ class Outputs:
             procedure=self.state.procedure,
             accepted_at=at,
             parties=self.parties(),
+            submitted_at=self.application.submitted_at,
+            period_of_stay_days=self.application.applicant.period_of_stay_days,
+            stay_expires_on=self.application.applicant.stay_expires_on,
         )
         return self._out(INTAKE_APPLICATION_ACCEPTED, "accepted", data, at)
 

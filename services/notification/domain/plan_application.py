@@ -1,6 +1,8 @@
 """Notices about filing: received, accepted (the proof of a pending application), not eligible,
 documents requested."""
 
+from datetime import date
+
 from contracts.application import Procedure
 from contracts.examination import DocumentsRequested
 from contracts.intake import ApplicationAccepted, ApplicationNotEligible, ApplicationReceived
@@ -42,14 +44,12 @@ def plan_received(event: ApplicationReceived, source_event_id: str) -> Planned:
     return Planned(notices=(notice,))
 
 
-def special_period(procedure: Procedure, contact: ApplicationContact | None) -> dict[str, TemplateValue]:
+def special_period(procedure: Procedure, days: int | None, expires: date | None) -> dict[str, TemplateValue]:
     """Whether the acceptance notice explains the special period, and until when it may run.
 
-    Without the stay's length or expiry (the receipt event was not seen) the rule is
-    explained without a date, including that short stays have none.
+    Without the stay's length or expiry the rule is explained without a date, including
+    that short stays have none.
     """
-    days = contact.period_of_stay_days if contact else None
-    expires = contact.stay_expires_on if contact else None
     covered = procedure in SPECIAL_PERIOD_PROCEDURES
     short = covered and days is not None and days <= SHORT_STAY_DAYS
     applies = covered and not short
@@ -61,10 +61,25 @@ def special_period(procedure: Procedure, contact: ApplicationContact | None) -> 
     }
 
 
+def carries_its_dates(event: ApplicationAccepted) -> bool:
+    """Events published since the acceptance carried the filing date and the stay need no contact."""
+    return event.submitted_at is not None
+
+
 def plan_accepted(event: ApplicationAccepted, source_event_id: str, contact: ApplicationContact | None) -> Planned:
-    """The acceptance goes to filer and applicant: it is the applicant's proof of a pending application."""
+    """The acceptance goes to filer and applicant: it is the applicant's proof of a pending application.
+
+    The filing date and the stay come from the event; from the contact (the receipt event)
+    only for an event published before the acceptance carried them.
+    """
     if contact is not None and contact.application_id != event.application_id:
         raise ValueError(f"contact {contact.application_id} handed in for application {event.application_id}")
+    filed_on: date | None = None
+    days, expires = None, None
+    if event.submitted_at is not None:
+        filed_on, days, expires = japan_date(event.submitted_at), event.period_of_stay_days, event.stay_expires_on
+    elif contact is not None:
+        filed_on, days, expires = contact.filed_on, contact.period_of_stay_days, contact.stay_expires_on
     parties = event.parties
     notice = addressing.new_notice(
         NoticeKind.APPLICATION_ACCEPTED,
@@ -76,9 +91,9 @@ def plan_accepted(event: ApplicationAccepted, source_event_id: str, contact: App
             "provisional_number": event.provisional_number,
             "procedure": procedure_label(event.procedure),
             "applicant_name": parties.applicant_name,
-            "filed_on": contact.filed_on if contact else None,
+            "filed_on": filed_on,
             "accepted_on": japan_date(event.accepted_at),
-            **special_period(event.procedure, contact),
+            **special_period(event.procedure, days, expires),
         },
         application_id=event.application_id,
     )

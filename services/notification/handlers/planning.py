@@ -9,6 +9,7 @@ and two consumers writing them at once cannot undo each other.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from contracts.application import Language
 from contracts.examination import CardDispatched, CoeIssued, DecisionMade, DocumentsRequested
@@ -20,14 +21,23 @@ from services.notification.domain.contacts import (
     contact_with_acceptance,
 )
 from services.notification.domain.notices import MissingContact, Notice, plan_notices
+from services.notification.domain.plan_application import carries_its_dates
 from services.notification.domain.postage import Tariff
 from services.notification.handlers.ports import Contacts, Source, StoredContact
 
 EXAMINATION = (DocumentsRequested, DecisionMade, CoeIssued, CardDispatched)
 """Events about an application under examination: they wait until its acceptance is projected, so that
 their notices carry the receipt number (examination only ever follows acceptance)."""
-NEEDS_CONTACT = (ApplicationAccepted, *EXAMINATION)
-"""Events whose notices read the projection (the acceptance only for the filing date and stay)."""
+
+
+def needs_contact(
+    payload: object,
+) -> TypeGuard[ApplicationAccepted | DocumentsRequested | DecisionMade | CoeIssued | CardDispatched]:
+    """Whether an event's notices read the projection: examination events always; an acceptance only
+    if it was published before it carried the filing date and the stay itself."""
+    if isinstance(payload, ApplicationAccepted):
+        return not carries_its_dates(payload)
+    return isinstance(payload, EXAMINATION)
 
 
 @dataclass
@@ -46,7 +56,7 @@ def contact_of(stored: StoredContact) -> ApplicationContact | None:
 
 def _contact(event: Source, stored: dict[str, StoredContact]) -> ApplicationContact | None:
     payload = event.payload
-    found = stored.get(payload.application_id) if isinstance(payload, NEEDS_CONTACT) else None
+    found = stored.get(payload.application_id) if needs_contact(payload) else None
     if found is None or (isinstance(payload, EXAMINATION) and found.accepted is None):
         return None
     return contact_of(found)
@@ -60,7 +70,7 @@ class Planner:
 
     async def plan(self, events: Sequence[Source]) -> Plan:
         await self._project(events)
-        receipts = {e.payload.application_id for e in events if isinstance(e.payload, NEEDS_CONTACT)}
+        receipts = {e.payload.application_id for e in events if needs_contact(e.payload)}
         acceptances = {e.payload.application_id for e in events if isinstance(e.payload, EXAMINATION)}
         stored = await self._contacts.find(receipts, acceptances) if receipts else {}
         plan, seen = Plan(), set()

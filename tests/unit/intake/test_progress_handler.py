@@ -70,6 +70,11 @@ async def test_an_eligible_assessment_accepts_with_a_receipt_number_and_starts_e
     assert isinstance(accepted.data, ApplicationAccepted)
     assert accepted.data.receipt_number == state.receipt_number
     assert accepted.data.parties.applicant_name == "NGUYEN VAN AN"
+    # The dates its notice needs travel with it, so a consumer needs no earlier event to write it.
+    filed = an_application("sub-1")
+    assert accepted.data.submitted_at == filed.submitted_at
+    assert accepted.data.period_of_stay_days == filed.applicant.period_of_stay_days
+    assert accepted.data.stay_expires_on == filed.applicant.stay_expires_on
     changes = intake.publisher.of_topic(INTAKE_APPLICATION_STATUS_CHANGED.name)
     assert [(c.data.status, c.data.revision) for c in changes] == [("accepted", 2), ("under_examination", 3)]  # type: ignore[attr-defined]
     assert all(c.causation_id == "evt-a" for c in intake.publisher.published)

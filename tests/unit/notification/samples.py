@@ -87,6 +87,20 @@ def accepted(procedure: Procedure = Procedure.EXTENSION_OF_STAY, **party_changes
     )
 
 
+def accepted_with_its_dates(
+    procedure: Procedure = Procedure.EXTENSION_OF_STAY, **applicant: Any
+) -> ApplicationAccepted:
+    """The acceptance as intake publishes it now: the filing date and the stay copied from the application."""
+    filed = received(procedure, **applicant).application
+    return accepted(procedure).model_copy(
+        update={
+            "submitted_at": filed.submitted_at,
+            "period_of_stay_days": filed.applicant.period_of_stay_days,
+            "stay_expires_on": filed.applicant.stay_expires_on,
+        }
+    )
+
+
 def not_eligible(language: str = "ja") -> ApplicationNotEligible:
     return ApplicationNotEligible(
         application_id=APP,

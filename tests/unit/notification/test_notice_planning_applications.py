@@ -11,7 +11,7 @@ from services.notification.domain.model import Bilingual
 from services.notification.domain.notices import MissingContact, Notice, NoticeKind, plan_notices
 from services.notification.domain.postage import Tariff
 
-from .samples import APP, accepted, documents_requested, not_eligible, only_notice, received
+from .samples import APP, accepted, accepted_with_its_dates, documents_requested, not_eligible, only_notice, received
 
 
 def addresses(notice: Notice) -> list[str]:
@@ -123,3 +123,24 @@ def test_an_acceptance_alone_is_enough_to_address_later_notices() -> None:
     assert isinstance(contact, ApplicationContact)
     assert contact.parties.filer_email == "hanako@example.co.jp"
     assert contact.procedure is Procedure.EXTENSION_OF_STAY
+
+
+def test_an_acceptance_carrying_its_dates_needs_no_contact_for_the_filing_date_and_special_period(
+    tariff: Tariff,
+) -> None:
+    variables = only_notice(accepted_with_its_dates(), NoticeContext(tariff=tariff)).variables
+    assert variables["filed_on"] == date(2026, 5, 11)
+    assert variables["special_period"] is True
+    assert variables["stay_expires_on"] == date(2026, 6, 30)
+    assert variables["special_period_ends_on"] == date(2026, 8, 31)
+
+
+def test_the_dates_an_acceptance_carries_win_over_the_contacts(tariff: Tariff) -> None:
+    older = contact_from_received(received(stay_expires_on=date(2026, 5, 31)))
+    variables = only_notice(accepted_with_its_dates(), NoticeContext(tariff=tariff, contact=older)).variables
+    assert variables["stay_expires_on"] == date(2026, 6, 30)
+
+
+def test_a_short_stay_carried_by_the_acceptance_has_no_special_period(tariff: Tariff) -> None:
+    variables = only_notice(accepted_with_its_dates(period_of_stay_days=30), NoticeContext(tariff=tariff)).variables
+    assert (variables["special_period"], variables["special_period_short_stay"]) == (False, True)

@@ -1,6 +1,7 @@
 """The notifier over fakes: each notice e-mailed at most once, its outcome published, failures sorted."""
 
 import dataclasses
+from collections.abc import Collection
 
 import pytest
 
@@ -11,10 +12,18 @@ from services.notification.domain.render import Renderer
 from services.notification.handlers.notify import UnusableEventId
 from services.notification.handlers.outcomes import outcome_event, outcome_event_id
 from services.notification.handlers.planning import contact_of
-from services.notification.handlers.ports import State, TemporaryFailure
+from services.notification.handlers.ports import State, StoredContact, TemporaryFailure
 
 from .notifier_fakes import NOW, Wiring, source, wire
-from .samples import accepted, approval_changed, decision, documents_requested, not_eligible, received
+from .samples import (
+    accepted,
+    accepted_with_its_dates,
+    approval_changed,
+    decision,
+    documents_requested,
+    not_eligible,
+    received,
+)
 
 FILER = "hanako@example.co.jp"
 
@@ -167,3 +176,19 @@ async def test_a_batch_of_several_chunks_sends_each_notice_once_even_when_an_eve
     assert len(w.mailer.sent) == 250
     assert len({m.notice_id for m in w.mailer.sent}) == 250
     assert len(w.outcomes.published) == 250
+
+
+async def test_an_acceptance_carrying_its_dates_reads_nothing_from_the_projection(w: Wiring) -> None:
+    asked: list[tuple[set[str], set[str]]] = []
+    find = w.contacts.find
+
+    async def recording(receipts_for: Collection[str], acceptances_for: Collection[str]) -> dict[str, StoredContact]:
+        asked.append((set(receipts_for), set(acceptances_for)))
+        return await find(receipts_for, acceptances_for)
+
+    w.contacts.find = recording  # type: ignore[method-assign]
+    await w.handle(source(accepted_with_its_dates(), "evt-acc"))
+
+    assert asked == []
+    assert len(w.mailer.sent) == 1
+    assert "app-0001" in w.contacts.stored  # still projected, for the examination events to come
