@@ -33,6 +33,8 @@ _HOST = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*$")
 _DOT_ATOM = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 _ADDR_SPEC = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+$")
 _SPECIALS = re.compile(r'[][\\()<>@,:;".]')
+_DATE_HEADER = lru_cache(maxsize=64)(format_datetime)
+"""A batch's notices share their send time, so the Date header is formatted once per time, not per notice."""
 _LINE = 78
 _WORD = len("=?utf-8?b??=")
 
@@ -144,7 +146,7 @@ def build_message(
     to = [_mailbox(r.name or "", r.address, _LINE - (len("To: ") if i == 0 else 1)) for i, r in enumerate(recipients)]
     _set(message, "To", ",\n ".join(to))
     _set(message, "Subject", _text(header_safe(subject), "Subject"))
-    _set(message, "Date", format_datetime(date))
+    _set(message, "Date", _DATE_HEADER(date))
     _set(message, "Message-ID", message_id)
     _set(message, "Auto-Submitted", "auto-generated")  # RFC 3834: auto-responders must not answer
     _set(message, "Content-Language", ", ".join(languages))
