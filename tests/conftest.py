@@ -1,5 +1,6 @@
 """Fixtures shared by every test. Unit tests run first; tests that need servers run after them."""
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -27,9 +28,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker("servers") is not None)
 
 
-def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Any]:
-    """Every async test runs on uvloop, the event loop the services run on (chassis.runner)."""
-    return {"uvloop": uvloop.new_event_loop}
+def pytest_configure(config: pytest.Config) -> None:
+    # Every async test runs on uvloop, the event loop the services run on (chassis.runner). A policy
+    # rather than pytest-asyncio's loop-factory hook, which parametrizes tests and so reorders them
+    # around the session-scoped fixtures.
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
 
 
 @pytest.fixture(scope="session", autouse=True)
