@@ -26,7 +26,8 @@ from services.intake.domain.idempotency import IdempotencyRecord, StoredResult
 
 IDEMPOTENCY_KEYS = "idempotency_keys"
 INDEXES = {IDEMPOTENCY_KEYS: [IndexModel([("claimed_at", ASCENDING)], name="claimed_at")]}
-UPDATES_AT_ONCE = 16
+UPDATES_AT_ONCE = 8
+"""With the 26 connections of an application write, one instance holds at most 42 of the 100: two fit."""
 
 
 @dataclass(frozen=True, slots=True)
