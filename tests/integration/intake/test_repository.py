@@ -1,6 +1,7 @@
 """The MongoDB adapter on the real MongoDB-protocol server (FerretDB): guards, outbox removal, unique numbers."""
 
 import asyncio
+import json
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -13,6 +14,7 @@ from pymongo.errors import OperationFailure
 from chassis.errors import is_transient
 from contracts.intake import ApplicationStatus, Channel
 from services.intake.adapters.collections import create_indexes
+from services.intake.adapters.documents import to_document
 from services.intake.adapters.number_blocks import MongoNumbers
 from services.intake.adapters.repository import INDEXES, MongoApplications, WriteConflict
 from services.intake.domain.application import new_application, with_receipt_number
@@ -235,3 +237,23 @@ async def test_a_batch_of_hundreds_of_updates_is_written(applications: MongoAppl
     found = await applications.get_many([s.state.application_id for s in stored])
     assert {f.state.status for f in found.values()} == {ApplicationStatus.ACCEPTED}
     assert len(found) == len(stored)
+
+
+async def test_an_application_stored_in_the_nested_layout_reads_back_with_its_pending_events(
+    applications: MongoApplications,
+) -> None:
+    stored = a_stored("sub-1")
+    document = to_document(stored)
+    # The layout before the application and the outbox events were kept as JSON text.
+    document["application"] = stored.application.model_dump(mode="json")
+    document["outbox"] = {
+        event_id: {**json.loads(entry["event"]), "version": entry["version"]}
+        for event_id, entry in document["outbox"].items()
+    }
+    await applications.applications.insert_one(document)
+    await applications.markers.add([(stored.state.application_id, 1)], datetime.now(UTC))
+
+    found = (await applications.get_many([stored.state.application_id]))[stored.state.application_id]
+
+    assert found.application == stored.application
+    assert found.outbox == stored.outbox
