@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from pymongo import AsyncMongoClient
 
 from chassis.cloudevents import Outgoing, encode
 from contracts.base import Payload
@@ -69,12 +70,38 @@ async def wait_committed(group: str, topic: str, total: int, timeout: float = 60
         await admin.close()
 
 
-def rss_mb() -> float:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
+def rss_mb(pid: int | str = "self") -> float:
+    """Peak resident memory (VmHWM) of a process, this one by default; NaN if it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return float("nan")
 
 
-__all__ = ["BOOTSTRAP", "TopicPartition", "create_topics", "produce_events", "rss_mb", "scratch", "wait_committed"]
+async def cleanup(topics: Iterable[str], database: str, mongodb_uri: str) -> None:
+    """Drops a benchmark's scratch database and deletes its scratch topics."""
+    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(mongodb_uri)
+    await client.drop_database(database)
+    await client.close()
+    admin = AIOKafkaAdminClient(bootstrap_servers=BOOTSTRAP)
+    await admin.start()
+    try:
+        await admin.delete_topics(list(topics))
+    finally:
+        await admin.close()
+
+
+__all__ = [
+    "BOOTSTRAP",
+    "TopicPartition",
+    "cleanup",
+    "create_topics",
+    "produce_events",
+    "rss_mb",
+    "scratch",
+    "wait_committed",
+]

@@ -79,7 +79,7 @@ def application(rng: random.Random, index: int, filing_date: date) -> tuple[Appl
     category = rng.choice(list(FilerCategory))
     procedure = rng.choices(list(DOCUMENTS), weights=[30, 14, 40, 2, 1, 1])[0]
     coe = procedure is Procedure.CERTIFICATE_OF_ELIGIBILITY
-    accompanying = ()
+    accompanying: tuple[Procedure, ...] = ()
     if procedure in (Procedure.CHANGE_OF_STATUS, Procedure.EXTENSION_OF_STAY) and rng.random() < 0.3:
         accompanying = (rng.choice([Procedure.REENTRY_PERMIT, Procedure.EXTRA_ACTIVITY_PERMISSION]),)
     organisation = ORGANISATION_FILERS.get(category)

@@ -22,10 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from aiokafka.admin import AIOKafkaAdminClient
-from pymongo import AsyncMongoClient
 
-from bench._kafka import BOOTSTRAP, create_topics, produce_events, rss_mb, wait_committed
+from bench._kafka import BOOTSTRAP, cleanup, create_topics, produce_events, rss_mb, wait_committed
 from bench._samples import ORGANISATIONS, approval, received
 from bench.baseline import MONGODB_URI, bare_relay
 from chassis.logging import configure_logging
@@ -83,7 +81,7 @@ async def eligibility_service(records: int) -> dict[str, float]:
             stored = await decisions.count_documents({})
             eligible = await decisions.count_documents({"assessed.eligible": True})
     finally:
-        await cleanup(name, topics)
+        await cleanup(topics, name, MONGODB_URI)
     assert stored == records, f"{stored} decisions stored for {records} records"
     return {
         "service_records": records,
@@ -93,18 +91,6 @@ async def eligibility_service(records: int) -> dict[str, float]:
         "service_eligible_share": eligible / stored,
         "service_peak_rss_mb": rss_mb(),
     }
-
-
-async def cleanup(database: str, topics: list[str]) -> None:
-    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(MONGODB_URI)
-    await client.drop_database(database)
-    await client.close()
-    admin = AIOKafkaAdminClient(bootstrap_servers=BOOTSTRAP)
-    await admin.start()
-    try:
-        await admin.delete_topics(topics)
-    finally:
-        await admin.close()
 
 
 async def main() -> None:

@@ -41,10 +41,10 @@ import aiosmtplib
 import uvloop
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
-from pymongo import AsyncMongoClient
 
-from bench._kafka import BOOTSTRAP, create_topics, produce_events, wait_committed
+from bench._kafka import BOOTSTRAP, cleanup, create_topics, produce_events, rss_mb, wait_committed
 from bench._samples import received
+from bench.baseline import MONGODB_URI
 from chassis.logging import configure_logging
 from chassis.settings import DeliverySettings
 from contracts.base import Payload
@@ -60,7 +60,6 @@ from services.notification.settings import NotificationSettings
 from tests.unit.notification.samples import SENDER, SENT_AT, accepted, accepted_with_its_dates, only_notice
 from tests.unit.notification.samples import received as sample_received
 
-MONGODB_URI = "mongodb://127.0.0.1:27017/?directConnection=true"
 PARTITIONS = 4
 REPO = Path(__file__).resolve().parent.parent
 SERVERS = {"FerretDB": "ferretdb", "Kafka": "kafka.Kafka"}
@@ -89,14 +88,6 @@ def cpu_seconds(pid: int) -> float:
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def peak_rss_mib(pid: int) -> float:
-    with contextlib.suppress(OSError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def find_process(needle: str) -> int | None:
@@ -269,7 +260,7 @@ async def run(args: argparse.Namespace) -> None:
                 await wait_committed(group, inputs.name, args.count)
                 done = time.time()
                 cpu = {process: cpu_seconds(pid) - cpu_at_start[process] for process, pid in pids.items()}
-                rss = {f"notification #{i + 1}": peak_rss_mib(i_.process.pid) for i, i_ in enumerate(running)}
+                rss = {f"notification #{i + 1}": rss_mb(i_.process.pid) for i, i_ in enumerate(running)}
                 idle_from = {i_.process.pid: cpu_seconds(i_.process.pid) for i_ in running}
                 await asyncio.sleep(IDLE_WINDOW)
                 idle = [(cpu_seconds(pid) - cpu) / IDLE_WINDOW for pid, cpu in idle_from.items()]
@@ -288,19 +279,7 @@ async def run(args: argparse.Namespace) -> None:
         print("idle, afterwards: " + ", ".join(f"{share:.0%} of a CPU" for share in idle) + " per instance")
         print("peak RSS: " + ", ".join(f"{process} {mib:.0f} MiB" for process, mib in rss.items()))
     finally:
-        await cleanup(names, database)
-
-
-async def cleanup(names: list[str], database: str) -> None:
-    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(MONGODB_URI)
-    await client.drop_database(database)
-    await client.close()
-    admin = AIOKafkaAdminClient(bootstrap_servers=BOOTSTRAP)
-    await admin.start()
-    try:
-        await admin.delete_topics(names)
-    finally:
-        await admin.close()
+        await cleanup(names, database, MONGODB_URI)
 
 
 async def worker(prefix: str, database: str, name: str, host: str, port: str, connections: str) -> None:

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aiokafka.admin import AIOKafkaAdminClient
 
-from bench._kafka import produce_events
+from bench._kafka import produce_events, rss_mb
 from bench._samples import ORGANISATIONS, application, approval
 from chassis.provision import provision
 from contracts.topics import BUREAU_APPROVAL_GRANTED, PORTAL_APPLICATION_SUBMITTED
@@ -119,9 +119,7 @@ def peak_rss_mb(service: str) -> float:
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         # The program itself, not `uv run ... python -m services.x`, whose arguments name it too.
         if Path(argv[0].decode()).name.startswith("python") and f"services.{service}".encode() in argv:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
+            return rss_mb(pid)
     return float("nan")
 
 
