@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import TypeVar
 
-from services.intake.handlers.ports import Contention
+from services.intake.handlers.ports import Applications, Clock, Contention, Flush, Numbers
 
 T = TypeVar("T")
 
@@ -58,3 +58,24 @@ class ApplicationLocks:
 
     def __len__(self) -> int:
         return len(self._locks)
+
+
+class Writer:
+    """What every use case that writes applications holds: the store, the number source, the clock, the
+    outbox flush, the per-application locks, and how many times a lost race is tried again."""
+
+    def __init__(
+        self,
+        applications: Applications,
+        numbers: Numbers,
+        clock: Clock,
+        flush: Flush,
+        locks: ApplicationLocks,
+        attempts: int = 3,
+    ):
+        self.applications = applications
+        self.numbers = numbers
+        self.clock = clock
+        self.flush = flush
+        self.locks = locks
+        self.attempts = attempts

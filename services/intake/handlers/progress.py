@@ -19,14 +19,10 @@ from services.intake.domain.dates import jst_date
 from services.intake.domain.inputs import StatusInput
 from services.intake.domain.numbering import format_receipt_number, receipt_counter_key
 from services.intake.domain.status import Advance, Outcome, WithdrawRefused, advance
-from services.intake.handlers.concurrency import ApplicationLocks, retrying
+from services.intake.handlers.concurrency import Writer, retrying
 from services.intake.handlers.outputs import Outputs
 from services.intake.handlers.ports import (
-    Applications,
     Change,
-    Clock,
-    Flush,
-    Numbers,
     OutboxEvent,
     Stored,
 )
@@ -57,23 +53,7 @@ class Unknown:
 Result = Applied | Unknown | WithdrawRefused
 
 
-class ApplyProgress:
-    def __init__(
-        self,
-        applications: Applications,
-        numbers: Numbers,
-        clock: Clock,
-        flush: Flush,
-        locks: ApplicationLocks,
-        attempts: int = 3,
-    ):
-        self.applications = applications
-        self.numbers = numbers
-        self.clock = clock
-        self.flush = flush
-        self.locks = locks
-        self.attempts = attempts
-
+class ApplyProgress(Writer):
     async def __call__(self, items: Sequence[Progress]) -> list[Result]:
         """One result per item, in order. Raises Contention only if the races never settle."""
 

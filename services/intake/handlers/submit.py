@@ -21,9 +21,9 @@ from contracts.intake import Channel
 from services.intake.domain.application import ApplicationState, new_application
 from services.intake.domain.dates import jst_date
 from services.intake.domain.numbering import application_id_for, format_provisional_number, provisional_counter_key
-from services.intake.handlers.concurrency import ApplicationLocks, retrying
+from services.intake.handlers.concurrency import Writer, retrying
 from services.intake.handlers.outputs import Outputs
-from services.intake.handlers.ports import Applications, Clock, Contention, Flush, Numbers, Stored
+from services.intake.handlers.ports import Contention, Stored
 
 ATTACHMENTS_TOTAL_LIMIT_BYTES: Final = 25 * 1024 * 1024
 """The real system's limit for all attachments of one application together."""
@@ -64,23 +64,7 @@ def same_submission(a: Application, b: Application) -> bool:
     return a.model_dump(exclude={"submitted_at"}) == b.model_dump(exclude={"submitted_at"})
 
 
-class SubmitApplications:
-    def __init__(
-        self,
-        applications: Applications,
-        numbers: Numbers,
-        clock: Clock,
-        flush: Flush,
-        locks: ApplicationLocks,
-        attempts: int = 3,
-    ):
-        self.applications = applications
-        self.numbers = numbers
-        self.clock = clock
-        self.flush = flush
-        self.locks = locks
-        self.attempts = attempts
-
+class SubmitApplications(Writer):
     async def __call__(self, submissions: Sequence[Submission]) -> list[Received | Refused]:
         """One result per submission, in order. Raises Contention only if the races never settle."""
         ids = [application_id_for(s.application.submission_id, s.application.filer.filer_id) for s in submissions]
