@@ -61,11 +61,6 @@ def special_period(procedure: Procedure, days: int | None, expires: date | None)
     }
 
 
-def carries_its_dates(event: ApplicationAccepted) -> bool:
-    """Events published since the acceptance carried the filing date and the stay need no contact."""
-    return event.submitted_at is not None
-
-
 def plan_accepted(event: ApplicationAccepted, source_event_id: str, contact: ApplicationContact | None) -> Planned:
     """The acceptance goes to filer and applicant: it is the applicant's proof of a pending application.
 

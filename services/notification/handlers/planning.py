@@ -21,7 +21,6 @@ from services.notification.domain.contacts import (
     contact_with_acceptance,
 )
 from services.notification.domain.notices import MissingContact, Notice, plan_notices
-from services.notification.domain.plan_application import carries_its_dates
 from services.notification.domain.postage import Tariff
 from services.notification.handlers.ports import Contacts, Source, StoredContact
 
@@ -36,7 +35,7 @@ def needs_contact(
     """Whether an event's notices read the projection: examination events always; an acceptance only
     if it was published before it carried the filing date and the stay itself."""
     if isinstance(payload, ApplicationAccepted):
-        return not carries_its_dates(payload)
+        return payload.submitted_at is None  # the three dates are filled together, or not at all
     return isinstance(payload, EXAMINATION)
 
 
