@@ -28,6 +28,8 @@ class Received:
     raw: bytes
     tls: bool = False
     """Whether the message came over a STARTTLS-protected session."""
+    authenticated: bool = False
+    """Whether the session that sent it had logged in (AUTH)."""
 
     @property
     def message(self) -> EmailMessage:
@@ -51,7 +53,13 @@ class SmtpSink:
         if self.failure:
             return self.failure
         raw = bytes(envelope.original_content or b"")
-        received = Received(str(envelope.mail_from), tuple(envelope.rcpt_tos), raw, tls=session.ssl is not None)
+        received = Received(
+            str(envelope.mail_from),
+            tuple(envelope.rcpt_tos),
+            raw,
+            tls=session.ssl is not None,
+            authenticated=bool(session.authenticated),
+        )
         self.messages.append(received)
         self.directory.mkdir(parents=True, exist_ok=True)
         (self.directory / f"{len(self.messages):06d}.eml").write_bytes(received.raw)

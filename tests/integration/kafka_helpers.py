@@ -28,6 +28,15 @@ async def create_topics(bootstrap: str, names: Sequence[str], partitions: int = 
         await admin.close()
 
 
+async def delete_topics(bootstrap: str, names: Sequence[str]) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.delete_topics(list(names))
+    finally:
+        await admin.close()
+
+
 async def produce(bootstrap: str, records: Sequence[tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]]) -> None:
     """Sends (topic, key, value, headers) records exactly as given."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")

@@ -21,7 +21,7 @@ from contracts.base import Payload
 from contracts.topics import Topic
 from services.notification.app import CONSUMES, OUTPUTS, build
 from services.notification.settings import NotificationSettings
-from tests.integration.kafka_helpers import cloudevent, create_topics, eventually, produce
+from tests.integration.kafka_helpers import cloudevent, create_topics, delete_topics, eventually, produce
 from tests.smtp_sink import SmtpSink
 
 MAIL_FROM = "在留申請オンラインシステム <noreply@example.go.jp>"
@@ -122,9 +122,4 @@ async def create_notification_topics(kafka: str) -> str:
 
 
 async def delete_notification_topics(kafka: str, prefix: str) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka)
-    await admin.start()
-    try:
-        await admin.delete_topics(topic_names(prefix))
-    finally:
-        await admin.close()
+    await delete_topics(kafka, topic_names(prefix))

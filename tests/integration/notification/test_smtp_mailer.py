@@ -104,15 +104,7 @@ async def test_a_pooled_connection_the_server_dropped_is_replaced_before_a_messa
 
 
 async def test_auth_without_starttls_logs_in_before_sending(smtp_sink: SmtpSink) -> None:
-    authenticated: list[bool | None] = []
-    original = smtp_sink.handle_DATA
-
-    async def handle_data(server: Any, session: Any, envelope: Any) -> str:
-        authenticated.append(session.authenticated)
-        return await original(server, session, envelope)
-
-    smtp_sink.handle_DATA = handle_data  # type: ignore[method-assign]
     sender = mailer(smtp_sink, username="notification", password="secret", starttls=False)
     assert await sender.ping()
     assert await sender.send(mail()) == Delivered(accepted=1)
-    assert authenticated == [True]
+    assert [m.authenticated for m in smtp_sink.messages] == [True]

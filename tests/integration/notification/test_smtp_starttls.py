@@ -78,27 +78,13 @@ def notice_mail() -> Mail:
     return Mail(notice.notice_id, "noreply@example.go.jp", recipients, message_bytes(message))
 
 
-def record_authentication(sink: SmtpSink) -> list[bool | None]:
-    """Whether each session that sent DATA had logged in."""
-    authenticated: list[bool | None] = []
-    original = sink.handle_DATA
-
-    async def handle_data(server: Any, session: Any, envelope: Any) -> str:
-        authenticated.append(session.authenticated)
-        return await original(server, session, envelope)
-
-    sink.handle_DATA = handle_data  # type: ignore[method-assign]
-    return authenticated
-
-
 async def test_a_notice_goes_over_starttls_with_auth_and_arrives_intact(tls_sink: SmtpSink, ca_file: Path) -> None:
-    authenticated = record_authentication(tls_sink)
     sender = mailer(tls_sink, ca_file=ca_file)
     mail = notice_mail()
     for _ in range(2):
         assert await sender.send(mail) == Delivered(accepted=len(mail.recipients))
     assert sender._pool.opened == 1  # the upgraded, logged-in connection is reused
-    assert authenticated == [True, True]
+    assert [m.authenticated for m in tls_sink.messages] == [True, True]
     assert all(m.tls for m in tls_sink.messages)
     first = tls_sink.messages[0]
     assert (first.mail_from, first.rcpt_tos) == ("noreply@example.go.jp", mail.recipients)

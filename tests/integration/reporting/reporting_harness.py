@@ -14,7 +14,6 @@ from datetime import date, datetime, time
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.clock import FixedClock
@@ -26,7 +25,7 @@ from contracts.topics import REPORTING_APPROVAL_CHANGED, Topic
 from services.reporting.app import BUREAU, COUNTED, OUTPUTS, build
 from services.reporting.domain.figures import JAPAN
 from services.reporting.settings import ReportingSettings
-from tests.integration.kafka_helpers import cloudevent, create_topics, eventually, produce
+from tests.integration.kafka_helpers import cloudevent, create_topics, delete_topics, eventually, produce
 
 
 def noon(day: date) -> datetime:
@@ -46,12 +45,7 @@ async def create_reporting_topics(kafka: str) -> str:
 
 
 async def delete_reporting_topics(kafka: str, prefix: str) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka)
-    await admin.start()
-    try:
-        await admin.delete_topics(topic_names(prefix))
-    finally:
-        await admin.close()
+    await delete_topics(kafka, topic_names(prefix))
 
 
 @dataclass
