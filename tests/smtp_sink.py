@@ -30,6 +30,8 @@ class Received:
     """Whether the message came over a STARTTLS-protected session."""
     authenticated: bool = False
     """Whether the session that sent it had logged in (AUTH)."""
+    mail_options: tuple[str, ...] = ()
+    """The MAIL command's ESMTP parameters, such as `SIZE=1234`."""
 
     @property
     def message(self) -> EmailMessage:
@@ -59,6 +61,7 @@ class SmtpSink:
             raw,
             tls=session.ssl is not None,
             authenticated=bool(session.authenticated),
+            mail_options=tuple(envelope.mail_options),
         )
         self.messages.append(received)
         self.directory.mkdir(parents=True, exist_ok=True)

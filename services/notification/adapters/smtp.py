@@ -19,6 +19,7 @@ import re
 from aiosmtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException, SMTPSenderRefused
 
 from chassis.errors import TransientError
+from services.notification.adapters import smtp_transaction
 from services.notification.adapters.smtp_pool import SmtpPool
 from services.notification.handlers.ports import Delivered, Mail, TemporaryFailure, Undeliverable
 
@@ -43,7 +44,7 @@ class SmtpMailer:
         try:
             async with self._pool.connection() as client:
                 try:
-                    refused, _ = await client.sendmail(mail.sender, list(mail.recipients), mail.data)
+                    refused = await smtp_transaction.send(client, mail.sender, mail.recipients, mail.data)
                 except SMTPSenderRefused as error:
                     raise SmtpTemporaryFailure(f"sender refused: {reply(error.code, error.message)}") from error
                 except SMTPRecipientsRefused as error:

@@ -21,7 +21,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aiosmtplib import SMTP
+from aiosmtplib import SMTP, SMTPHeloError
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,16 @@ class SmtpConfig:
             username=self.username,
             password=self.password,
         )
+
+
+async def _greet(client: SMTP) -> None:
+    """EHLO, or HELO from a server that does not know EHLO: the transaction's extensions (SIZE) come from it."""
+    try:
+        await client.ehlo()
+    except SMTPHeloError:
+        if not client.is_connected:
+            raise
+        await client.helo()
 
 
 def verifying_context(ca_file: Path | None) -> ssl.SSLContext:
@@ -104,6 +114,8 @@ class SmtpPool:
         client = self.config.client()
         await client.connect()
         self.opened += 1
+        if client.is_ehlo_or_helo_needed:  # connect() greets only when it goes on to STARTTLS or AUTH
+            await _greet(client)
         return client
 
     def prune(self) -> None:
