@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 from markupsafe import Markup
@@ -64,6 +63,9 @@ class Renderer:
             auto_reload=False,
         )
         env.filters.update(ja_date=ja_date, en_date=en_date, yen=yen)
+        # The templates use none of Jinja's default globals (`range`, `dict`, `namespace`...), and every
+        # render copies the globals into its context through a ChainMap: a fifth of rendering a notice.
+        env.globals.clear()
         self._templates = {
             (kind, language): _Pair(
                 env.get_template(f"{language}/{kind}.txt"), env.get_template(f"{language}/{kind}.html")
@@ -99,6 +101,7 @@ class Renderer:
     def _render_one(self, notice: Notice, language: Language) -> tuple[str, str, str]:
         """(subject, text, html) in one language."""
         pair = self._templates[(notice.kind, language)]
-        variables: dict[str, Any] = dict(notice.variables)
-        subject = "".join(pair.text.blocks["subject"](pair.text.new_context(variables))).strip()
-        return subject, pair.text.render(variables).strip(), pair.html.render(variables).strip()
+        text = pair.text.new_context(dict(notice.variables))  # one context for the subject block and the text
+        subject = "".join(pair.text.blocks["subject"](text)).strip()
+        body = "".join(pair.text.root_render_func(text)).strip()  # what `render` does with its own context
+        return subject, body, pair.html.render(notice.variables).strip()
