@@ -7,11 +7,17 @@ order, or at the same time by two consumers, without one undoing the other; the
 handler combines them on reading. A redelivered event is the same fact, so an insert
 that finds its id taken is simply dropped. Inserts and point reads by `_id` are also
 what FerretDB serves fast (see `documents.py`).
+
+The fact itself (`value`) is stored as its JSON text: FerretDB keeps a type description
+of every nested field beside each document, and writing the acceptance as nested fields
+cost it twice the CPU (0.22 against 0.12 ms a document). Nothing queries inside a fact.
+Facts stored as nested documents by earlier versions are still read.
 """
 
 from collections.abc import Collection, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from pymongo.asynchronous.database import AsyncDatabase
 
 from contracts.intake import ApplicationAccepted
@@ -21,6 +27,7 @@ from services.notification.handlers.ports import StoredContact
 
 CONTACTS = "contacts"
 RECEIVED, ACCEPTED = "received", "accepted"
+M = TypeVar("M", bound=BaseModel)
 
 
 class MongoContacts:
@@ -28,10 +35,10 @@ class MongoContacts:
         self._contacts = database[CONTACTS]
 
     async def record_received(self, contacts: Sequence[ApplicationContact]) -> None:
-        await self._insert([(c.application_id, RECEIVED, c.model_dump(mode="json")) for c in contacts])
+        await self._insert([(c.application_id, RECEIVED, c.model_dump_json()) for c in contacts])
 
     async def record_accepted(self, events: Sequence[ApplicationAccepted]) -> None:
-        await self._insert([(e.application_id, ACCEPTED, e.model_dump(mode="json")) for e in events])
+        await self._insert([(e.application_id, ACCEPTED, e.model_dump_json()) for e in events])
 
     async def find(self, receipts_for: Collection[str], acceptances_for: Collection[str]) -> dict[str, StoredContact]:
         keys = [f"{a}:{RECEIVED}" for a in receipts_for] + [f"{a}:{ACCEPTED}" for a in acceptances_for]
@@ -40,13 +47,13 @@ class MongoContacts:
             application_id, fact = document["application_id"], document["fact"]
             stored = found.get(application_id, StoredContact())
             if fact == RECEIVED:
-                stored = StoredContact(ApplicationContact.model_validate(document["value"]), stored.accepted)
+                stored = StoredContact(_read(ApplicationContact, document["value"]), stored.accepted)
             else:
-                stored = StoredContact(stored.received, ApplicationAccepted.model_validate(document["value"]))
+                stored = StoredContact(stored.received, _read(ApplicationAccepted, document["value"]))
             found[application_id] = stored
         return found
 
-    async def _insert(self, facts: Sequence[tuple[str, str, dict[str, Any]]]) -> None:
+    async def _insert(self, facts: Sequence[tuple[str, str, str]]) -> None:
         documents = {
             f"{application_id}:{fact}": {
                 "_id": f"{application_id}:{fact}",
@@ -57,3 +64,8 @@ class MongoContacts:
             for application_id, fact, value in facts
         }
         await insert_new(self._contacts, list(documents.values()))
+
+
+def _read(model: type[M], value: str | dict[str, Any]) -> M:
+    """A fact as stored: JSON text, or (written by an earlier version) a nested document."""
+    return model.model_validate_json(value) if isinstance(value, str) else model.model_validate(value)

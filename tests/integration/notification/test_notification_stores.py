@@ -7,7 +7,7 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.notification.adapters.contacts import MongoContacts
+from services.notification.adapters.contacts import CONTACTS, MongoContacts
 from services.notification.adapters.ledger import MongoLedger
 from services.notification.domain.contacts import contact_from_received
 from services.notification.handlers.planning import contact_of
@@ -61,3 +61,22 @@ async def test_receipt_and_acceptance_projected_at_the_same_time_both_stick(
     contact = contact_of(found["app-7"])
     assert contact is not None
     assert (contact.receipt_number, contact.stay_expires_on) == ("R-20260512-0042", receipts[7].stay_expires_on)
+
+
+async def test_facts_stored_as_nested_documents_by_an_earlier_version_are_still_read(
+    database: AsyncDatabase[dict[str, Any]],
+) -> None:
+    receipt, acceptance = contact_from_received(received()), accepted()
+    application_id = acceptance.application_id
+    await database[CONTACTS].insert_many(
+        [
+            {"_id": f"{application_id}:{fact}", "application_id": application_id, "fact": fact, "value": value}
+            for fact, value in (
+                ("received", receipt.model_dump(mode="json")),
+                ("accepted", acceptance.model_dump(mode="json")),
+            )
+        ]
+    )
+    found = await MongoContacts(database).find([application_id], [application_id])
+    assert found[application_id].received == receipt
+    assert found[application_id].accepted == acceptance
