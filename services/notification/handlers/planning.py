@@ -64,8 +64,8 @@ def _contact(event: Source, stored: dict[str, StoredContact]) -> ApplicationCont
 class Planner:
     def __init__(self, contacts: Contacts, tariff: Tariff, organisation_language: Language) -> None:
         self._contacts = contacts
-        self._tariff = tariff
-        self._organisation_language = organisation_language
+        # Validated once: a context made per event would validate the whole tariff again each time.
+        self._context = NoticeContext(tariff=tariff, organisation_language=organisation_language)
 
     async def plan(self, events: Sequence[Source]) -> Plan:
         await self._project(events)
@@ -74,11 +74,8 @@ class Planner:
         stored = await self._contacts.find(receipts, acceptances) if receipts else {}
         plan, seen = Plan(), set()
         for event in events:
-            context = NoticeContext(
-                tariff=self._tariff,
-                contact=_contact(event, stored),
-                organisation_language=self._organisation_language,
-            )
+            contact = _contact(event, stored)
+            context = self._context if contact is None else self._context.model_copy(update={"contact": contact})
             result = plan_notices(event.payload, event.event_id, context)
             if isinstance(result, MissingContact):
                 plan.missing.append(result)
