@@ -1,9 +1,11 @@
+import base64
 from datetime import datetime
 
 import pytest
 
 from contracts.organisations import ApprovalChange
 from services.notification.domain.contacts import NoticeContext
+from services.notification.domain.mime import base64_lines
 from services.notification.domain.notices import NoticeKind
 from services.notification.domain.render import Renderer
 
@@ -65,3 +67,9 @@ def test_a_date_without_a_timezone_is_refused(renderer: Renderer, notice_for: No
             message_id_domain=DOMAIN,
             date=datetime(2026, 5, 12, 9, 0),
         )
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 56, 57, 58, 114, 9000])
+def test_base64_lines_are_what_the_standard_encoder_gives(size: int) -> None:
+    data = bytes(range(256)) * 40
+    assert base64_lines(data[:size]) == base64.encodebytes(data[:size]).decode()
