@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import logging
+import os
 import re
 import signal
 import time
@@ -42,16 +44,22 @@ class SaveToDir:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        # Names: time, this sink, a serial; built as strings, since pathlib and a uuid per message cost
+        # the sink more than writing the file (a throughput benchmark's messages all come through here).
+        self._in = f"{directory}{os.sep}"
+        self._sink = uuid.uuid4().hex[:8]
+        self._serial = itertools.count()
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         content = envelope.original_content or b""
         headers = (
             f"X-Envelope-From: {envelope.mail_from}\r\nX-Envelope-To: {', '.join(envelope.rcpt_tos)}\r\n"
         ).encode()
-        name = f"{time.time_ns()}-{uuid.uuid4().hex[:8]}.eml"
-        tmp = self.directory / f".{name}.tmp"
-        tmp.write_bytes(headers + content)
-        tmp.rename(self.directory / name)
+        name = f"{time.time_ns()}-{self._sink}-{next(self._serial)}.eml"
+        tmp = f"{self._in}.{name}.tmp"
+        with open(tmp, "xb") as file:  # noqa: ASYNC230 (a 10 KB write costs less than a hop to a thread)
+            file.write(headers + content)
+        os.rename(tmp, self._in + name)
         # Addresses are personal data: the log says how much arrived, never for whom.
         log.info("stored %s for %d recipient(s) (%d bytes)", name, len(envelope.rcpt_tos), len(content))
         return "250 OK: stored"
