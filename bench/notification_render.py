@@ -20,6 +20,7 @@ from services.notification.domain.contacts import (
 from services.notification.domain.model import Notice
 from services.notification.domain.postage import load_tariff
 from services.notification.domain.render import Renderer
+from services.notification.domain.wire import message_bytes
 from tests.unit.notification.samples import (
     SENDER,
     SENT_AT,
@@ -51,7 +52,7 @@ def main() -> None:
     started, cpu_started = time.perf_counter(), time.process_time()
     messages = [renderer.render(n, sender=SENDER, message_id_domain="bench.example.jp", date=SENT_AT) for n in notices]
     rendered = time.perf_counter() - started
-    size = sum(len(message.as_bytes()) for message in messages)
+    size = sum(len(message_bytes(message)) for message in messages)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     count = len(notices)
     print(f"renderer start-up: {startup * 1000:.0f} ms (every template loaded)")
