@@ -46,6 +46,7 @@ from bench._kafka import BOOTSTRAP, cleanup, create_topics, produce_events, rss_
 from bench._samples import received
 from bench.baseline import MONGODB_URI
 from chassis.logging import configure_logging
+from chassis.runner import settle_garbage_collector
 from chassis.settings import DeliverySettings
 from contracts.base import Payload
 from contracts.topics import INTAKE_APPLICATION_ACCEPTED, INTAKE_APPLICATION_RECEIVED, NOTIFICATION_NOTICE_SENT, Topic
@@ -322,7 +323,9 @@ async def worker(prefix: str, database: str, name: str, host: str, port: str, co
     SmtpMailer.send = send  # type: ignore[method-assign,assignment]
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-    async with build(settings, name=name, topic_prefix=prefix).lifespan():
+    service = build(settings, name=name, topic_prefix=prefix)
+    settle_garbage_collector()  # as chassis.runner.serve does before it starts a service
+    async with service.lifespan():
         await stop.wait()
 
 
