@@ -7,6 +7,7 @@ import (
 	"context"
 	"flag"
 	"log"
+	"log/slog"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -23,7 +24,10 @@ func main() {
 	flag.Parse()
 	tuneGarbageCollector()
 
-	config := ferretdb.Config{Listener: ferretdb.ListenerConfig{TCP: *listen}}
+	config := ferretdb.Config{
+		Listener: ferretdb.ListenerConfig{TCP: *listen},
+		Logger:   slog.New(lazyAttrs{inner: slog.Default().Handler()}),
+	}
 	switch {
 	case *postgresURL != "":
 		config.Handler = "postgresql"
