@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs everything, starts the local servers
-# it needs, runs the unit tests and then the tests against the real servers, and stops
-# the servers it started (those already running are left as they were).
+# it needs, runs the embedded FerretDB's Go tests, the unit tests and then the tests
+# against the real servers, and stops the servers it started (those already running are
+# left as they were).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,6 +17,9 @@ done
 stop_started() { if ((${#started[@]})); then "$REPO/deploy/servers.sh" stop "${started[@]}" || true; fi; }
 trap stop_started EXIT
 if ((${#started[@]})); then "$REPO/deploy/servers.sh" start "${started[@]}"; fi
+
+# The embedded FerretDB program's own tests (Go; its packages were compiled by install.sh).
+(cd "$REPO/deploy/ferretdb" && go test -mod=readonly -buildvcs=false ./...)
 
 export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:${KAFKA_PORT:-9092}"
 export MONGODB_URI="mongodb://127.0.0.1:${MONGO_PORT:-27017}/?directConnection=true"
