@@ -36,21 +36,22 @@ from aiosmtplib import (
     SMTPTimeoutError,
 )
 
-_PLAIN_ADDRESS = re.compile(rb"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+")
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+", re.ASCII)
 """What `mime` lets into an envelope: an ASCII addr-spec with nothing to quote, no `<`, `>` or space."""
 _ACCEPTED = (SMTPStatus.completed, SMTPStatus.will_forward)
 
 
 async def send(client: SMTP, sender: str, recipients: Sequence[str], data: bytes) -> dict[str, SMTPResponse]:
     """The recipients refused while the others took the message; raises as `sendmail` does."""
-    envelope = [address.encode("ascii", "replace") for address in (sender, *recipients)]
-    if not recipients or not _wire_ready(data) or not all(map(_PLAIN_ADDRESS.fullmatch, envelope)):
+    addresses = (sender, *recipients)
+    if not recipients or not _wire_ready(data) or not all(map(_plain, addresses)):
         refused, _ = await client.sendmail(sender, list(recipients), data)
         return refused
     size = b""
     if client.supports_extension("size"):  # RFC 1870: the octets DATA will carry, before dot-stuffing
         size = b" SIZE=%d" % (len(data) if data.endswith(b"\r\n") else len(data) + 2)
     try:
+        envelope = [address.encode("ascii") for address in addresses]
         return await _transact(client, envelope[0], envelope[1:], data, size)
     except (SMTPResponseException, SMTPRecipientsRefused):
         # The refusal is what the caller must hear of, not a failed reset.
@@ -99,6 +100,10 @@ async def _body(client: SMTP, data: bytes) -> SMTPResponse:
     except (SMTPServerDisconnected, SMTPTimeoutError):
         client.close()  # a reply given up on would be read as the next command's
         raise
+
+
+def _plain(address: str) -> bool:
+    return address.isascii() and _PLAIN_ADDRESS.fullmatch(address) is not None
 
 
 def _wire_ready(data: bytes) -> bool:

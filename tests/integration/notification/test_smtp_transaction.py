@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
-from aiosmtplib import SMTP, SMTPDataError, SMTPRecipientsRefused, SMTPSenderRefused
+from aiosmtplib import SMTP, SMTPDataError, SMTPException, SMTPRecipientsRefused, SMTPSenderRefused
 
 from services.notification.adapters import smtp_transaction
 from services.notification.adapters.smtp_pool import SmtpConfig, SmtpPool
@@ -124,3 +124,10 @@ async def test_a_server_that_knows_only_helo_is_greeted_with_helo() -> None:
         assert await smtp_transaction.send(old, SENDER, ["a@example.com"], BODIES["plain"]) == {}
     server.close()
     assert commands == [b"EHLO", b"HELO", b"MAIL", b"RCPT", b"DATA", b"QUIT"]
+
+
+async def test_an_address_outside_ascii_is_never_sent_in_a_mangled_form(smtp_sink: SmtpSink, client: SMTP) -> None:
+    """It goes through `sendmail`, which cannot encode it without SMTPUTF8; nothing reaches any other mailbox."""
+    with pytest.raises((SMTPException, UnicodeError)):
+        await smtp_transaction.send(client, SENDER, ["ü@example.com"], BODIES["plain"])
+    assert smtp_sink.messages == []
