@@ -43,7 +43,6 @@ class SaveToDir:
     """aiosmtpd handler: every accepted message becomes one .eml file."""
 
     def __init__(self, directory: Path) -> None:
-        self.directory = directory
         # Names: time, this sink, a serial; built as strings, since pathlib and a uuid per message cost
         # the sink more than writing the file (a throughput benchmark's messages all come through here).
         self._in = f"{directory}{os.sep}"
