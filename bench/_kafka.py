@@ -7,12 +7,13 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin import AIOKafkaAdminClient
 from pymongo import AsyncMongoClient
 
 from chassis.cloudevents import Outgoing, encode
 from contracts.base import Payload
 from contracts.topics import Topic
+from tests.integration import kafka_helpers
 
 BOOTSTRAP = "127.0.0.1:9092"
 
@@ -22,12 +23,7 @@ def scratch(payload: type[Payload], key: str, label: str) -> Topic:
 
 
 async def create_topics(names: Iterable[str], partitions: int = 4) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=BOOTSTRAP)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(n, num_partitions=partitions, replication_factor=1) for n in names])
-    finally:
-        await admin.close()
+    await kafka_helpers.create_topics(BOOTSTRAP, list(names), partitions)
 
 
 async def produce_events(topic: Topic, payloads: Iterable[Payload], bootstrap: str = BOOTSTRAP) -> int:
@@ -87,12 +83,7 @@ async def cleanup(topics: Iterable[str], database: str, mongodb_uri: str) -> Non
     client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(mongodb_uri)
     await client.drop_database(database)
     await client.close()
-    admin = AIOKafkaAdminClient(bootstrap_servers=BOOTSTRAP)
-    await admin.start()
-    try:
-        await admin.delete_topics(list(topics))
-    finally:
-        await admin.close()
+    await kafka_helpers.delete_topics(BOOTSTRAP, list(topics))
 
 
 __all__ = [
