@@ -1,21 +1,28 @@
-"""At-least-once consumption in batches, with bounded retries and a dead-letter topic.
+"""At-least-once consumption in batches: transient failures waited out, early records parked, bad ones dead-lettered.
 
-FastStream's Kafka default commits before handling (at-most-once). Here offsets
-are committed only after the whole batch is handled or dead-lettered; if even
-the dead-letter copy cannot be written the batch is rewound and read again, so a
-record is never lost. Per batch:
+FastStream's Kafka default commits before handling (at-most-once). Here offsets are
+committed only after the whole batch is settled: every record handled, parked or
+dead-lettered. Per batch:
 
 1. records that are not a valid event of the topic go to `<topic>.dlq` at once;
-2. the rest go to the handler together (so it can bulk-write); a transient failure
-   is retried with exponential backoff, a bounded number of times;
-3. if the batch still fails, a transient cause dead-letters the batch, and any other
-   cause is isolated by handling the records one at a time, so that one poison
-   record does not take its neighbours with it.
+2. the rest go to the handler together (so it can bulk-write). A transient failure
+   (`chassis.errors.is_transient`) pauses the subscription and the batch is tried
+   again with capped backoff for as long as the failure lasts: valid work is never
+   dead-lettered because a server was away;
+3. a handler that raises `Waiting` has handled the batch but for the records it
+   names, which are parked (`chassis.parking`) and handed to it again later;
+4. any other failure is isolated by handling the records one at a time, so that one
+   poison record does not take its neighbours with it; the culprit is dead-lettered.
+
+Writing a dead letter or parking a record is waited out the same way when it fails
+for a transient reason, and a dead letter always fits its topic, so no record can
+stop a partition. Handlers are idempotent (outcomes stored under the source event
+id), which is what makes trying a batch again safe.
 """
 
-import asyncio
 import dataclasses
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
@@ -24,10 +31,15 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.message import StreamMessage
 
+from chassis.backoff import Backoff, persistently
+from chassis.clock import Clock
 from chassis.cloudevents import UNDECODABLE_HEADERS, Inbound, decode
 from chassis.dead_letters import DeadLetter, DeadLetterPublisher
-from chassis.errors import is_transient
+from chassis.errors import Refused, Waiting
+from chassis.health import DeliveryHealth
+from chassis.parking import ParkedRecord, ParkingLot, parked
 from chassis.settings import DeliverySettings
+from contracts import cloudevents as ce
 from contracts.topics import Topic
 
 BatchHandler = Callable[[Sequence[Inbound[Any]]], Awaitable[None]]
@@ -35,80 +47,131 @@ BatchHandler = Callable[[Sequence[Inbound[Any]]], Awaitable[None]]
 log = structlog.get_logger("chassis.delivery")
 
 
-@dataclasses.dataclass(frozen=True)
-class Failure:
-    error: BaseException
-    attempts: int
+@dataclasses.dataclass
+class Outcome:
+    """What became of a batch's events: those not named here were handled."""
+
+    waiting: list[tuple[Inbound[Any], str]] = dataclasses.field(default_factory=list)
+    failed: list[tuple[Inbound[Any], BaseException]] = dataclasses.field(default_factory=list)
 
 
 class Delivery:
-    """Runs one subscription's handler over a batch with the retry and dead-letter policy."""
+    """Runs one subscription's handler over a batch with the retry, parking and dead-letter policy."""
 
     def __init__(
         self,
         topic: Topic,
         group_id: str,
         handle: BatchHandler,
+        *,
         dead_letters: DeadLetterPublisher,
+        parking: ParkingLot,
+        health: DeliveryHealth,
+        clock: Clock,
         settings: DeliverySettings,
     ) -> None:
         self.topic = topic
         self.group_id = group_id
         self.handle = handle
         self.dead_letters = dead_letters
+        self.parking = parking
+        self.health = health
+        self.clock = clock
         self.settings = settings
+        self.backoff = Backoff(settings.retry_backoff_ms, settings.retry_backoff_max_ms)
+        self.model: type[Inbound[Any]] = Inbound[topic.payload]  # type: ignore[name-defined]
+        self.assigned: Callable[[], Collection[tuple[str, int]]] = lambda: ()
+        """The (topic, partition)s this instance consumes now: only their parked records are its to release."""
 
     async def deliver(self, events: Sequence[Inbound[Any]]) -> None:
         rejected = [e for e in events if e.rejection is not None]
         accepted = [e for e in events if e.rejection is None]
         if rejected:
-            await self._dead_letter(rejected, "malformed", None, 0)
+            await self._dead_letter([(e, None) for e in rejected], ce.DLQ_REASON_MALFORMED)
         if not accepted:
             return
-        failure = await self._attempt(accepted)
-        if failure is None:
-            return
-        if is_transient(failure.error) or len(accepted) == 1:
-            await self._dead_letter(
-                accepted,
-                "transient" if is_transient(failure.error) else "failed",
-                failure.error,
-                failure.attempts,
-            )
-            return
-        for event in accepted:
-            failure = await self._attempt([event])
-            if failure is not None:
-                reason = "transient" if is_transient(failure.error) else "failed"
-                await self._dead_letter([event], reason, failure.error, failure.attempts)
+        outcome = await self._run(accepted)
+        if outcome.waiting:
+            now = self.clock.now()
+            records = [parked(self.group_id, e.record, why, now) for e, why in outcome.waiting]
+            await self._persistently(lambda: self.parking.park(records, now), "park records")
+            self.health.parked.labels(self.topic.name, self.group_id).inc(len(records))
+            log.info("records parked", topic=self.topic.name, records=len(records), waits_for=records[0].waits_for)
+        if outcome.failed:
+            await self._dead_letter(outcome.failed, ce.DLQ_REASON_FAILED)
+        self.health.handled.labels(self.topic.name, self.group_id).inc(
+            len(accepted) - len(outcome.waiting) - len(outcome.failed)
+        )
 
-    async def _attempt(self, events: Sequence[Inbound[Any]]) -> Failure | None:
-        backoff = self.settings.retry_backoff_ms / 1000
-        for attempt in range(1, self.settings.retry_attempts + 1):
-            try:
-                await self.handle(events)
-                return None
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # classified below, then retried or dead-lettered: never swallowed
-                transient = is_transient(error)
-                log.warning(
-                    "handler failed",
-                    topic=self.topic.name,
-                    records=len(events),
-                    attempt=attempt,
-                    transient=transient,
-                    error=type(error).__name__,
-                    exc_info=not transient,
-                )
-                if not transient or attempt == self.settings.retry_attempts:
-                    return Failure(error, attempt)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, self.settings.retry_backoff_max_ms / 1000)
-        raise AssertionError("unreachable")
+    async def redeliver(self, records: Sequence[ParkedRecord], now: datetime) -> None:
+        """Hands parked records to the handler again; those still waiting stay parked, the rest leave."""
+        limit = timedelta(seconds=self.settings.park_max_wait_seconds)
+        expired = [r for r in records if now - r.parked_at > limit]
+        events = [decode(r, self.topic, self.model) for r in records if now - r.parked_at <= limit]
+        rejected = [e for e in events if e.rejection is not None]
+        outcome = await self._run([e for e in events if e.rejection is None])
+        still = {id(e.record) for e, _ in outcome.waiting}
+        if still:
+            await self._persistently(
+                lambda: self.parking.waiting_again([e.record for e, _ in outcome.waiting], now), "reschedule parked"
+            )
+        overdue = [(decode(r, self.topic, self.model), _overdue(r)) for r in expired]
+        for letters, reason in (
+            ([(e, None) for e in rejected], ce.DLQ_REASON_MALFORMED),
+            (outcome.failed, ce.DLQ_REASON_FAILED),
+            (overdue, ce.DLQ_REASON_PREREQUISITE_MISSING),
+        ):
+            if letters:
+                await self._dead_letter(letters, reason)
+        leaving = [r for r in records if id(r) not in still]
+        await self._persistently(lambda: self.parking.remove(leaving), "remove released")
+        released = len(events) - len(rejected) - len(outcome.waiting) - len(outcome.failed)
+        if released:
+            self.health.released.labels(self.topic.name, self.group_id).inc(released)
+            log.info("parked records released", topic=self.topic.name, records=released)
+
+    async def _run(self, events: Sequence[Inbound[Any]]) -> Outcome:
+        if not events:
+            return Outcome()
+        result = await self._attempt(events)
+        if not isinstance(result, BaseException):
+            return Outcome(waiting=[(e, result[e.id]) for e in events if e.id in result])
+        if len(events) == 1:
+            return Outcome(failed=[(events[0], result)])
+        outcome = Outcome()  # isolate the culprit: one record at a time
+        for event in events:
+            alone = await self._attempt([event])
+            if isinstance(alone, BaseException):
+                outcome.failed.append((event, alone))
+            elif event.id in alone:
+                outcome.waiting.append((event, alone[event.id]))
+        return outcome
+
+    async def _attempt(self, events: Sequence[Inbound[Any]]) -> dict[str, str] | BaseException:
+        """The handler's answer once no transient failure stands in the way: what waits, or what failed."""
+        try:
+            await self._persistently(lambda: self.handle(events), "handle records")
+        except Waiting as waiting:
+            return waiting.waiting
+        except Exception as error:  # not transient: the record(s) at fault are isolated and dead-lettered
+            log.warning(
+                "handler failed", topic=self.topic.name, records=len(events), error=type(error).__name__,
+                exc_info=len(events) == 1 and not isinstance(error, Refused),
+            )  # fmt: skip
+            return error
+        return {}
+
+    async def _persistently(self, operation: Callable[[], Awaitable[None]], what: str) -> None:
+        await persistently(
+            operation,
+            self.backoff,
+            what=f"{what} ({self.topic.name})",
+            on_pause=lambda error: self.health.pause(self.topic.name, self.group_id, error),
+            on_resume=lambda: self.health.resume(self.topic.name, self.group_id),
+        )
 
     async def _dead_letter(
-        self, events: Sequence[Inbound[Any]], reason: str, error: BaseException | None, attempts: int
+        self, failures: Sequence[tuple[Inbound[Any], BaseException | str | None]], reason: str
     ) -> None:
         letters = [
             DeadLetter(
@@ -116,13 +179,14 @@ class Delivery:
                 topic=self.topic,
                 group_id=self.group_id,
                 reason=reason,
-                error=e.rejection if error is None else f"{type(error).__name__}: {error}",
-                attempts=attempts,
+                error=e.rejection if error is None else _text(error),
+                attempts=getattr(e.record, "attempts", 0) + 1,
             )
-            for e in events
+            for e, error in failures
         ]
-        await self.dead_letters.send(letters)
-        for e in events:
+        await self._persistently(lambda: self.dead_letters.send(letters), "write dead letters")
+        self.health.dead_lettered.labels(self.topic.name, self.group_id, reason).inc(len(letters))
+        for e, error in failures:
             log.error(
                 "record dead-lettered",
                 topic=self.topic.name,
@@ -130,8 +194,16 @@ class Delivery:
                 key=e.key,
                 correlation_id=e.correlation_id,
                 reason=reason,
-                error=e.rejection if error is None else type(error).__name__,
+                error=e.rejection if error is None else (error if isinstance(error, str) else type(error).__name__),
             )
+
+
+def _text(error: BaseException | str) -> str:
+    return error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+
+
+def _overdue(record: ParkedRecord) -> str:
+    return f"parked since {record.parked_at.isoformat()} waiting for {record.waits_for}; the wait limit passed"
 
 
 async def _tolerant_parser(
@@ -155,19 +227,9 @@ def _with_readable_headers(record: ConsumerRecord[bytes, bytes]) -> ConsumerReco
         return dataclasses.replace(record, headers=[*headers, (UNDECODABLE_HEADERS, b"1")])
 
 
-def subscribe(
-    broker: KafkaBroker,
-    topic: Topic,
-    *,
-    service: str,
-    handle: BatchHandler,
-    dead_letters: DeadLetterPublisher,
-    settings: DeliverySettings,
-) -> Delivery:
-    """Registers a batch subscriber for `topic` in the consumer group `<service>.<topic>`."""
-    group_id = f"{service}.{topic.name}"
-    delivery = Delivery(topic, group_id, handle, dead_letters, settings)
-    model: type[Inbound[Any]] = Inbound[topic.payload]  # type: ignore[name-defined]
+def subscribe(broker: KafkaBroker, delivery: Delivery, *, service: str) -> None:
+    """Registers a batch subscriber for the delivery's topic in its consumer group."""
+    topic, settings, model = delivery.topic, delivery.settings, delivery.model
 
     async def decoder(message: StreamMessage[Any], _original: Any) -> list[Inbound[Any]]:
         return [decode(record, topic, model) for record in message.raw_message]
@@ -178,9 +240,9 @@ def subscribe(
     # The annotation is what FastStream validates against and documents in AsyncAPI; the
     # decoder already built these instances, so pydantic passes them through unrevalidated.
     on_batch.__annotations__["events"] = list[model]  # type: ignore[valid-type]
-    broker.subscriber(
+    subscriber = broker.subscriber(
         topic.name,
-        group_id=group_id,
+        group_id=delivery.group_id,
         batch=True,
         max_records=settings.max_records,
         batch_timeout_ms=settings.batch_timeout_ms,
@@ -190,5 +252,16 @@ def subscribe(
         decoder=decoder,
         title=f"{topic.name}:{service}",
         description=topic.description,
-    )(on_batch)
-    return delivery
+    )
+    subscriber(on_batch)
+
+    def assigned() -> Collection[tuple[str, int]]:
+        consumer = getattr(subscriber, "consumer", None)
+        return {(tp.topic, tp.partition) for tp in consumer.assignment()} if consumer is not None else ()
+
+    delivery.assigned = assigned
+
+
+def group_id(service: str, topic: Topic) -> str:
+    """Every subscription's consumer group: `<service>.<topic>`."""
+    return f"{service}.{topic.name}"

@@ -1,13 +1,17 @@
-"""The three kinds of failure a consumer tells apart.
+"""The kinds of trouble a consumer tells apart, and which of them time cures.
 
-Malformed input is dead-lettered at once; transient failures (a server out of
-reach, a 4xx from SMTP) are retried with backoff; anything else is dead-lettered
-with its context after the record has been isolated from its batch.
+- Malformed input is dead-lettered at once: no retry can help.
+- A transient failure (a server out of reach, a broker that is electing a leader, a 4xx
+  from SMTP, a producer that had to be replaced) is waited out: the work pauses and is
+  retried with capped backoff for as long as the failure lasts. It never dead-letters.
+- An event that arrives before what it needs is parked (`Waiting`), and its neighbours go on.
+- Anything else is a bad record: isolated from its batch and dead-lettered with its context.
 """
 
 import asyncio
+from collections.abc import Mapping
 
-from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError, RequestTimedOutError
+from aiokafka.errors import KafkaError, KafkaTimeoutError, KafkaUnavailableError, NoBrokersAvailable
 from pymongo.errors import AutoReconnect, ConnectionFailure, ExecutionTimeout, WTimeoutError
 
 
@@ -19,19 +23,44 @@ class MalformedRecord(Exception):
     """The record cannot be read as the topic's event; no retry can help."""
 
 
+class Refused(Exception):
+    """A well-formed record the handler refuses for good (a reused id, say).
+
+    It is dead-lettered, and logged without a traceback: it is expected, not a fault of the service.
+    """
+
+
+class Waiting(Exception):
+    """Some events of a batch need something that has not arrived yet; every other one was handled.
+
+    `waiting` maps each such event's id to what it waits for (a short text for operators, no
+    personal data). The chassis parks those records, durably, and hands them to the same
+    handler again later; raise it only after the rest of the batch is done.
+    """
+
+    def __init__(self, waiting: Mapping[str, str]) -> None:
+        self.waiting = dict(waiting)
+        first = next(iter(self.waiting.values()), "")
+        super().__init__(f"{len(self.waiting)} event(s) wait for what they need, e.g. {first}")
+
+
 _TRANSIENT: tuple[type[BaseException], ...] = (
     TransientError,
     ConnectionFailure,  # includes AutoReconnect, ServerSelectionTimeoutError, NetworkTimeout
     AutoReconnect,
     ExecutionTimeout,
     WTimeoutError,
-    KafkaConnectionError,
-    KafkaTimeoutError,
-    RequestTimedOutError,
     ConnectionError,
     asyncio.TimeoutError,
+    KafkaTimeoutError,  # a send or request that got no answer in time (aiokafka calls it not retriable)
+    KafkaUnavailableError,
+    NoBrokersAvailable,
 )
 
 
 def is_transient(error: BaseException) -> bool:
-    return isinstance(error, _TRANSIENT)
+    if isinstance(error, _TRANSIENT):
+        return True
+    # The producer sorts its own errors (chassis.producer); what a consumer or an admin
+    # client raises is transient when Kafka says a retry may succeed.
+    return isinstance(error, KafkaError) and bool(error.retriable)

@@ -1,7 +1,8 @@
 """The HTTP face every service has: liveness and readiness, around the service's own lifespan.
 
 Liveness says the process answers; readiness says the broker and the database are
-reachable, so an orchestrator sends no work before they are. Services add their
+reachable and no subscription is waiting out a transient failure, so an orchestrator
+sends no work before they are. /metrics serves the service's metrics to Prometheus. Services add their
 own routes (intake's API, reporting's figures) to the same application.
 """
 
@@ -9,8 +10,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
+PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 Lifespan = Callable[[], AbstractAsyncContextManager[None]]
 
 
@@ -19,6 +21,7 @@ def create_app(
     service: str,
     lifespan: Lifespan,
     checks: dict[str, Callable[[], Awaitable[bool]]],
+    metrics: Callable[[], Awaitable[str]] | None = None,
     title: str | None = None,
     description: str | None = None,
 ) -> FastAPI:
@@ -50,5 +53,17 @@ def create_app(
             },
             status_code=200 if ok else 503,
         )
+
+    if metrics is not None:
+
+        @app.get(
+            "/metrics",
+            tags=["health"],
+            summary="Metrics in the Prometheus text exposition format 0.0.4",
+            response_class=Response,
+            responses={200: {"content": {"text/plain": {}}}},
+        )
+        async def metrics_text() -> Response:
+            return Response(await metrics(), media_type=PROMETHEUS_CONTENT_TYPE)
 
     return app

@@ -15,55 +15,84 @@ from typing import Any
 import structlog
 from fastapi import APIRouter, FastAPI
 from faststream.specification import AsyncAPI
+from prometheus_client import CollectorRegistry, generate_latest
 from pymongo import IndexModel
 
-from chassis import mongo
+from chassis import mongo, parking
+from chassis.backoff import Backoff, persistently
 from chassis.broker import make_broker
+from chassis.clock import Clock, SystemClock
 from chassis.dead_letters import DeadLetterPublisher
-from chassis.delivery import BatchHandler, subscribe
+from chassis.delivery import BatchHandler, Delivery, group_id, subscribe
+from chassis.errors import is_transient
+from chassis.health import DeliveryHealth
 from chassis.http import create_app
 from chassis.producer import Producer
 from chassis.publishing import EventPublisher
+from chassis.release import ParkedReleaser
 from chassis.settings import ServiceSettings
 from contracts.topics import Topic
 
 log = structlog.get_logger("chassis.service")
 
 Task = Callable[[], Awaitable[None]]
+Exposition = Callable[[], Awaitable[str]]
 
 
 class Service:
     def __init__(
-        self, name: str, settings: ServiceSettings, *, outputs: Iterable[Topic], description: str = ""
+        self,
+        name: str,
+        settings: ServiceSettings,
+        *,
+        outputs: Iterable[Topic],
+        description: str = "",
+        clock: Clock | None = None,
     ) -> None:
         self.name = name
         self.description = description
         self.settings = settings
+        self.clock = clock or SystemClock()
+        self.registry = CollectorRegistry()
+        self.health = DeliveryHealth(self.registry)
         self.broker = make_broker(name, settings)
         self.mongo = mongo.connect(settings.mongodb_uri)
         self.database = self.mongo[settings.database_name(name)]
         self.producer = Producer(settings.kafka_bootstrap_servers, client_id=name)
         self.publisher = EventPublisher(self.broker, self.producer, f"/{name}", outputs)
-        self.dead_letters = DeadLetterPublisher(self.broker, self.producer)
+        self.dead_letters = DeadLetterPublisher(
+            self.broker, self.producer, limit=settings.delivery.dead_letter_max_bytes
+        )
+        delivery = settings.delivery
+        self.parking = parking.ParkingLot(
+            self.database, retry_ms=delivery.park_retry_ms, retry_max_ms=delivery.park_retry_max_ms
+        )
         self.inputs: list[Topic] = []
-        self._indexes: dict[str, list[IndexModel]] = {}
+        self.deliveries: list[Delivery] = []
+        self._indexes: dict[str, list[IndexModel]] = {k: list(v) for k, v in parking.INDEXES.items()}
         self._startup: list[Task] = []
-        self._background: list[tuple[str, Task]] = []
+        self._background: list[tuple[str, Task]] = [("parked-records", self._release_parked)]
         self._tasks: list[asyncio.Task[None]] = []
         self._routers: list[APIRouter] = []
         self._checks: dict[str, Callable[[], Awaitable[bool]]] = {}
+        self._expositions: list[Exposition] = []
 
     def consume(self, topic: Topic, handle: BatchHandler) -> None:
+        """Registers `handle` for `topic` in the consumer group `<service>.<topic>` (see chassis.delivery)."""
         self.dead_letters.declare(topic)
-        subscribe(
-            self.broker,
+        delivery = Delivery(
             topic,
-            service=self.name,
-            handle=handle,
+            group_id(self.name, topic),
+            handle,
             dead_letters=self.dead_letters,
+            parking=self.parking,
+            health=self.health,
+            clock=self.clock,
             settings=self.settings.delivery,
         )
+        subscribe(self.broker, delivery, service=self.name)
         self.inputs.append(topic)
+        self.deliveries.append(delivery)
 
     def indexes(self, collection: str, models: Sequence[IndexModel]) -> None:
         self._indexes.setdefault(collection, []).extend(models)
@@ -76,6 +105,10 @@ class Service:
         """Adds a dependency to /health/ready beside Kafka and MongoDB (an SMTP server, say)."""
         self._checks[name] = check
 
+    def metrics(self, exposition: Exposition) -> None:
+        """Adds text in the Prometheus exposition format to /metrics, after the service's own metrics."""
+        self._expositions.append(exposition)
+
     def on_startup(self, task: Task) -> None:
         """Runs once at start-up, after the indexes exist and before any record is consumed."""
         self._startup.append(task)
@@ -86,10 +119,12 @@ class Service:
 
     @asynccontextmanager
     async def lifespan(self) -> AsyncIterator[None]:
-        await mongo.ensure_indexes(self.database, self._indexes)
+        # A server still away at start-up is waited for, as it would be later on.
+        backoff = Backoff(self.settings.delivery.retry_backoff_ms, self.settings.delivery.retry_backoff_max_ms)
+        await persistently(lambda: mongo.ensure_indexes(self.database, self._indexes), backoff, what="create indexes")
         for task in self._startup:
-            await task()
-        await self.producer.start()
+            await persistently(task, backoff, what="start-up")
+        await persistently(self.producer.start, backoff, what="start the Kafka producer")
         await self.broker.start()
         self._tasks = [asyncio.create_task(self._supervise(name, task), name=name) for name, task in self._background]
         log.info("service started", inputs=[t.name for t in self.inputs], outputs=list(self.publisher.topics))
@@ -112,16 +147,44 @@ class Service:
                 return
             except asyncio.CancelledError:
                 raise
-            except Exception:  # a background loop must outlive a passing failure: log it and start again
-                log.exception("background task failed; restarting", task=name, retry_in_seconds=delay)
+            except Exception as error:  # a background loop must outlive a passing failure: log it and start again
+                log.warning(
+                    "background task failed; restarting",
+                    task=name,
+                    retry_in_seconds=delay,
+                    error=type(error).__name__,
+                    exc_info=not is_transient(error),  # a server away is no news worth a traceback
+                )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
+
+    async def _release_parked(self) -> None:
+        delivery = self.settings.delivery
+        releaser = ParkedReleaser(
+            self.parking,
+            self.deliveries,
+            health=self.health,
+            clock=self.clock,
+            interval_ms=delivery.park_release_interval_ms,
+            limit=delivery.max_records,
+        )
+        await releaser.run()
+
+    async def metrics_text(self) -> str:
+        own = generate_latest(self.registry).decode()
+        return "".join([own, *[await exposition() for exposition in self._expositions]])
 
     def asgi(self, **app_options: Any) -> FastAPI:
         app = create_app(
             service=self.name,
             lifespan=self.lifespan,
-            checks={"kafka": self.producer.ping, "mongodb": lambda: mongo.ping(self.database), **self._checks},
+            checks={
+                "kafka": self.producer.ping,
+                "mongodb": lambda: mongo.ping(self.database),
+                "delivery": self.health.ready,
+                **self._checks,
+            },
+            metrics=self.metrics_text,
             description=self.description,
             **app_options,
         )

@@ -18,10 +18,20 @@ class DeliverySettings(BaseSettings):
     max_records: int = Field(500, ge=1, le=10_000)
     """Records handed to one handler call; batching is what makes bulk writes possible."""
     batch_timeout_ms: int = Field(100, ge=1)
-    retry_attempts: int = Field(5, ge=1)
-    """Attempts for a transient failure before the records go to the dead-letter topic."""
     retry_backoff_ms: int = Field(200, ge=1)
+    """First wait after a transient failure; each further wait doubles, up to the cap. There is no attempt
+    limit: a transient failure pauses the subscription for as long as it lasts."""
     retry_backoff_max_ms: int = Field(5_000, ge=1)
+    park_retry_ms: int = Field(500, ge=1)
+    """A parked record is handed to its handler again after this long, then after doubling waits up to the cap."""
+    park_retry_max_ms: int = Field(10_000, ge=1)
+    park_max_wait_seconds: float = Field(7 * 24 * 3600, gt=0)
+    """A record parked longer than this goes to the dead-letter topic with reason prerequisite_missing."""
+    park_release_interval_ms: int = Field(500, ge=10)
+    """How often parked records whose wait is over are looked for."""
+    dead_letter_max_bytes: int = Field(1_032_192, ge=16_384, le=1_048_576)
+    """The most one dead letter may weigh (a longer value is cut to fit): keep it under the dead-letter
+    topics' max.message.bytes (1 MiB by default) and the producer's 1 MiB request limit."""
 
 
 class ServiceSettings(BaseSettings):

@@ -24,8 +24,9 @@ from tests.integration.kafka_helpers import (
 def settings_for(kafka: str) -> ServiceSettings:
     return ServiceSettings(
         kafka_bootstrap_servers=kafka,
-        mongodb_uri="mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=100",
-        delivery=DeliverySettings(retry_attempts=2, retry_backoff_ms=10, batch_timeout_ms=50),
+        mongodb_uri="mongodb://127.0.0.1:27017/?directConnection=true",
+        mongodb_database="test_chassis_delivery",
+        delivery=DeliverySettings(retry_backoff_ms=10, batch_timeout_ms=50),
     )
 
 

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.cloudevents import Inbound
@@ -16,15 +17,16 @@ from tests.integration.chassis.test_delivery import committed_offset
 from tests.integration.kafka_helpers import cloudevent, create_topics, eventually, produce, scratch_topic
 from tests.running import running
 
+LOCAL_MONGO = "mongodb://127.0.0.1:27017/?directConnection=true"
 UNREACHABLE_MONGO = "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=200"
 
 
-def settings(kafka: str, mongodb_uri: str = UNREACHABLE_MONGO, database: str | None = None) -> ServiceSettings:
+def settings(kafka: str, mongodb_uri: str = LOCAL_MONGO, database: str | None = None) -> ServiceSettings:
     return ServiceSettings(
         kafka_bootstrap_servers=kafka,
         mongodb_uri=mongodb_uri,
         mongodb_database=database,
-        delivery=DeliverySettings(retry_attempts=4, retry_backoff_ms=10, batch_timeout_ms=50),
+        delivery=DeliverySettings(retry_backoff_ms=10, batch_timeout_ms=50),
     )
 
 
@@ -80,11 +82,13 @@ async def test_ready_reports_each_dependency(kafka: str, database: AsyncDatabase
         ready = await client.get("/health/ready")
         live = await client.get("/health/live")
     assert ready.status_code == 200
-    assert ready.json()["checks"] == {"kafka": "ok", "mongodb": "ok"}
+    assert ready.json()["checks"] == {"kafka": "ok", "mongodb": "ok", "delivery": "ok"}
     assert live.json() == {"status": "ok", "service": "tests"}
 
-    no_database = Service("tests", settings(kafka), outputs=[])
-    async with running(no_database) as client:
+    database_gone = Service("tests", settings(kafka, database=database.name), outputs=[])
+    async with running(database_gone) as client:
+        await database_gone.mongo.close()  # as if the server went away after start-up
+        database_gone.database = AsyncMongoClient(UNREACHABLE_MONGO)["gone"]
         ready = await client.get("/health/ready")
     assert ready.status_code == 503
-    assert ready.json()["checks"] == {"kafka": "ok", "mongodb": "failing"}
+    assert ready.json()["checks"] == {"kafka": "ok", "mongodb": "failing", "delivery": "ok"}

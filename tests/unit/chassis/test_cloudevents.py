@@ -1,6 +1,5 @@
 """Our records are CloudEvents 1.0 under the Kafka binding: the official SDK reads ours, we read its."""
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,20 +10,9 @@ from cloudevents.core.v1.event import CloudEvent
 from chassis.cloudevents import Inbound, Outgoing, decode, encode
 from contracts.examination import DocumentsSubmitted
 from contracts.topics import EXAMINATION_DOCUMENTS_SUBMITTED as TOPIC
+from tests.unit.chassis.records import Record
 
 MODEL: Any = Inbound[DocumentsSubmitted]
-
-
-@dataclass
-class Record:
-    """The parts of an aiokafka ConsumerRecord that decoding reads."""
-
-    key: bytes | None
-    value: bytes | None
-    headers: list[tuple[str, bytes]]
-    topic: str = TOPIC.name
-    partition: int = 0
-    offset: int = 7
 
 
 def test_the_official_sdk_reads_what_we_write() -> None:

@@ -1,0 +1,155 @@
+"""Records that came before what they need, kept durably in the service's own database until it comes.
+
+Upstream systems publish early: a decision before the application's acceptance, an
+examination step before notification knows the application. A handler says so by
+raising `chassis.errors.Waiting` for those events once the rest of its batch is done;
+the delivery layer then parks each such record here, whole (key, value, headers and
+its coordinates), and commits. Its neighbours are not held up.
+
+The parked record is handed to the same handler again later (`chassis.delivery`):
+soon at first, then less often (capped backoff), oldest production time first, so
+events released together are applied in the order they were produced. A record that
+waits longer than the limit is dead-lettered with reason `prerequisite_missing`.
+
+`_id` is the record's coordinates (group, topic, partition, offset): a record parked
+twice (a batch retried) is kept once, and a record is only ever released by the
+instance that holds its partition, so two instances never release the same record.
+"""
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from pymongo import ASCENDING, IndexModel
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import BulkWriteError
+
+from chassis.mongo import only_duplicates
+
+PARKED = "parked_records"
+INDEXES = {PARKED: [IndexModel([("due_at", ASCENDING)], name="due_at")]}
+
+
+@dataclass(frozen=True, slots=True)
+class ParkedRecord:
+    """A parked Kafka record: the attributes a consumer record has, and what it waits for."""
+
+    group: str
+    topic: str
+    partition: int
+    offset: int
+    timestamp: int
+    key: bytes | None
+    value: bytes | None
+    headers: tuple[tuple[str, bytes], ...]
+    waits_for: str
+    parked_at: datetime
+    attempts: int = 0
+
+    @property
+    def id(self) -> str:
+        return record_id(self.group, self.topic, self.partition, self.offset)
+
+
+def record_id(group: str, topic: str, partition: int, offset: int) -> str:
+    return f"{group}|{topic}|{partition}|{offset}"
+
+
+def parked(group: str, record: Any, waits_for: str, now: datetime) -> ParkedRecord:
+    """A consumed record (aiokafka's, or one parked before) as it is kept here."""
+    if isinstance(record, ParkedRecord):
+        return record
+    return ParkedRecord(
+        group=group,
+        topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+        timestamp=record.timestamp,
+        key=record.key,
+        value=record.value,
+        headers=tuple((k, bytes(v)) for k, v in record.headers or ()),
+        waits_for=waits_for[:300],
+        parked_at=now,
+    )
+
+
+class ParkingLot:
+    def __init__(self, database: AsyncDatabase[dict[str, Any]], *, retry_ms: int, retry_max_ms: int) -> None:
+        self._parked = database[PARKED]
+        self._retry_ms = retry_ms
+        self._retry_max_ms = retry_max_ms
+
+    def _due(self, attempts: int, now: datetime) -> datetime:
+        return now + timedelta(milliseconds=min(self._retry_ms * 2 ** min(attempts, 20), self._retry_max_ms))
+
+    async def park(self, records: Sequence[ParkedRecord], now: datetime) -> None:
+        """Keeps each record (once, whatever the number of calls) and makes it due after the first wait."""
+        if not records:
+            return
+        try:
+            await self._parked.insert_many([self._document(r, now) for r in records], ordered=False)
+        except BulkWriteError as error:
+            if not only_duplicates(error):
+                raise
+
+    def _document(self, record: ParkedRecord, now: datetime) -> dict[str, Any]:
+        return {
+            "_id": record.id,
+            "group": record.group,
+            "topic": record.topic,
+            "partition": record.partition,
+            "offset": record.offset,
+            "timestamp": record.timestamp,
+            "key": record.key,
+            "value": record.value,
+            "headers": [{"name": k, "value": v} for k, v in record.headers],  # FerretDB keeps no nested arrays
+            "waits_for": record.waits_for,
+            "parked_at": record.parked_at,
+            "attempts": record.attempts,
+            "due_at": self._due(record.attempts, now),
+        }
+
+    async def due(self, owned: Collection[tuple[str, str, int]], now: datetime, limit: int) -> list[ParkedRecord]:
+        """Records whose wait is over, in the (group, topic, partition)s named, oldest production time first."""
+        if not owned:
+            return []
+        found = self._parked.find({"due_at": {"$lte": now}}).sort(
+            [("timestamp", ASCENDING), ("topic", ASCENDING), ("partition", ASCENDING), ("offset", ASCENDING)]
+        )
+        records = [_record(d) async for d in found]
+        return [r for r in records if (r.group, r.topic, r.partition) in owned][:limit]
+
+    async def count(self) -> int:
+        return await self._parked.count_documents({})
+
+    async def waiting_again(self, records: Iterable[ParkedRecord], now: datetime) -> None:
+        """Released records that still wait: one more attempt, and a longer wait before the next."""
+        by_attempts: dict[int, list[str]] = {}
+        for record in records:
+            by_attempts.setdefault(record.attempts + 1, []).append(record.id)
+        for attempts, ids in by_attempts.items():
+            await self._parked.update_many(
+                {"_id": {"$in": ids}}, {"$set": {"attempts": attempts, "due_at": self._due(attempts, now)}}
+            )
+
+    async def remove(self, records: Iterable[ParkedRecord]) -> None:
+        ids = [r.id for r in records]
+        if ids:
+            await self._parked.delete_many({"_id": {"$in": ids}})
+
+
+def _record(document: dict[str, Any]) -> ParkedRecord:
+    return ParkedRecord(
+        group=document["group"],
+        topic=document["topic"],
+        partition=document["partition"],
+        offset=document["offset"],
+        timestamp=document["timestamp"],
+        key=document["key"],
+        value=document["value"],
+        headers=tuple((h["name"], bytes(h["value"])) for h in document["headers"]),
+        waits_for=document["waits_for"],
+        parked_at=document["parked_at"],
+        attempts=document["attempts"],
+    )

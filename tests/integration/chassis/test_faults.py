@@ -1,0 +1,173 @@
+"""The delivery rules under faults, on the real broker and database: early records park, huge poison still
+dead-letters, a broken producer is replaced, and readiness tells a paused subscription."""
+
+import asyncio
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from aiokafka.errors import OutOfOrderSequenceNumber
+from pymongo.asynchronous.database import AsyncDatabase
+
+from chassis.cloudevents import Inbound, Outgoing
+from chassis.errors import TransientError, Waiting
+from chassis.parking import PARKED
+from chassis.service import Service
+from chassis.settings import DeliverySettings, ServiceSettings
+from contracts import cloudevents as ce
+from contracts.examination import DocumentsSubmitted
+from tests.integration.chassis.test_delivery import committed_offset
+from tests.integration.kafka_helpers import cloudevent, consume, create_topics, eventually, produce, scratch_topic
+from tests.running import running
+
+
+def settings(kafka: str, database: AsyncDatabase[dict[str, Any]]) -> ServiceSettings:
+    return ServiceSettings(
+        kafka_bootstrap_servers=kafka,
+        mongodb_uri="mongodb://127.0.0.1:27017/?directConnection=true",
+        mongodb_database=database.name,
+        delivery=DeliverySettings(
+            retry_backoff_ms=10,
+            batch_timeout_ms=50,
+            park_retry_ms=50,
+            park_retry_max_ms=200,
+            park_release_interval_ms=50,
+        ),
+    )
+
+
+def submitted(application_id: str) -> DocumentsSubmitted:
+    return DocumentsSubmitted(application_id=application_id, submitted_at=datetime.now(UTC))
+
+
+async def test_early_records_are_parked_their_neighbours_go_on_and_they_are_applied_in_order_when_ready(
+    kafka: str, database: AsyncDatabase[dict[str, Any]]
+) -> None:
+    topic = scratch_topic(DocumentsSubmitted, "application_id")
+    await create_topics(kafka, [topic.name, topic.dlq], partitions=1)
+    known: set[str] = set()
+    applied: list[str] = []
+
+    async def handle(events: Sequence[Inbound[Any]]) -> None:
+        early = {e.id: f"{e.payload.application_id} unknown" for e in events if e.key not in known}
+        applied.extend(e.id for e in events if e.id not in early)
+        if early:
+            raise Waiting(early)
+
+    known.add("app-known")
+    service = Service("tests", settings(kafka, database), outputs=[])
+    service.consume(topic, handle)
+    await produce(
+        kafka,
+        [
+            cloudevent(topic, submitted("app-late"), "evt-late-1"),
+            cloudevent(topic, submitted("app-known"), "evt-known"),
+            cloudevent(topic, submitted("app-late"), "evt-late-2"),
+        ],
+    )
+    async with service.lifespan():
+        await eventually(lambda: applied == ["evt-known"])
+        await eventually(lambda: committed_offset(kafka, topic.name, f"tests.{topic.name}"), timeout=15)
+        assert await database[PARKED].count_documents({}) == 2
+        known.add("app-late")
+        await eventually(lambda: len(applied) == 3)
+        await eventually(lambda: _empty(database))
+    assert applied == ["evt-known", "evt-late-1", "evt-late-2"]
+    assert await committed_offset(kafka, topic.name, f"tests.{topic.name}") == 3
+
+
+async def _empty(database: AsyncDatabase[dict[str, Any]]) -> bool:
+    return await database[PARKED].count_documents({}) == 0
+
+
+async def test_a_poison_record_a_few_bytes_under_the_broker_limit_is_dead_lettered_and_the_partition_goes_on(
+    kafka: str, database: AsyncDatabase[dict[str, Any]]
+) -> None:
+    topic = scratch_topic(DocumentsSubmitted, "application_id")
+    await create_topics(kafka, [topic.name, topic.dlq], partitions=1)
+    handled: list[str] = []
+
+    async def handle(events: Sequence[Inbound[Any]]) -> None:
+        handled.extend(e.payload.application_id for e in events)
+
+    name, _, value, headers = cloudevent(topic, submitted("app-big"))
+    huge = value[:-1] + b', "padding": "' + b"x" * (1_048_000 - len(value)) + b'"}'
+    service = Service("tests", settings(kafka, database), outputs=[])
+    service.consume(topic, handle)
+    await produce(kafka, [(name, b"app-big", b"\xff" + huge, headers), cloudevent(topic, submitted("app-next"))])
+    async with service.lifespan():
+        await eventually(lambda: handled == ["app-next"])
+        letters = await consume(kafka, topic.dlq, 1)
+    ours = {k: v.decode() for k, v in letters[0].headers if k.startswith("dlq_")}
+    assert ours[ce.DLQ_REASON_HEADER] == ce.DLQ_REASON_MALFORMED
+    assert ours[ce.DLQ_TRUNCATED_HEADER] == "true"
+    assert int(ours[ce.DLQ_ORIGINAL_SIZE_HEADER]) == len(huge) + 1
+    assert await committed_offset(kafka, topic.name, f"tests.{topic.name}") == 2
+
+
+async def test_a_producer_in_a_fatal_state_is_replaced_and_nothing_is_dead_lettered(
+    kafka: str, database: AsyncDatabase[dict[str, Any]]
+) -> None:
+    source = scratch_topic(DocumentsSubmitted, "application_id")
+    output = scratch_topic(DocumentsSubmitted, "application_id")
+    await create_topics(kafka, [source.name, source.dlq, output.name], partitions=1)
+    service = Service("tests", settings(kafka, database), outputs=[output])
+
+    async def forward(events: Sequence[Inbound[Any]]) -> None:
+        await service.publisher.publish([Outgoing(output, e.payload, f"{e.id}:out", datetime.now(UTC)) for e in events])
+
+    service.consume(source, forward)
+    async with service.lifespan():
+        broken = service.producer._producer
+        assert broken is not None
+        real_send = broken.send
+
+        async def fatal_once(*args: Any, **kwargs: Any) -> Any:
+            broken.send = real_send  # type: ignore[method-assign]
+            raise OutOfOrderSequenceNumber()
+
+        broken.send = fatal_once  # type: ignore[method-assign]
+        await produce(kafka, [cloudevent(source, submitted("app-1"))])
+        forwarded = await consume(kafka, output.name, 1)
+    assert service.producer.replacements == 1
+    assert forwarded[0].key == b"app-1"
+    assert await committed_offset(kafka, source.name, f"tests.{source.name}") == 1
+    assert await _dlq_size(kafka, source.dlq) == 0
+
+
+async def _dlq_size(kafka: str, topic: str) -> int:
+    try:
+        return len(await consume(kafka, topic, 1, timeout=2))
+    except AssertionError:
+        return 0
+
+
+async def test_readiness_and_metrics_show_a_subscription_waiting_out_a_transient_failure(
+    kafka: str, database: AsyncDatabase[dict[str, Any]]
+) -> None:
+    topic = scratch_topic(DocumentsSubmitted, "application_id")
+    await create_topics(kafka, [topic.name, topic.dlq], partitions=1)
+    away = asyncio.Event()
+    away.set()
+    handled: list[str] = []
+
+    async def handle(events: Sequence[Inbound[Any]]) -> None:
+        if away.is_set():
+            raise TransientError("the mail server is away")
+        handled.extend(e.id for e in events)
+
+    service = Service("tests", settings(kafka, database), outputs=[])
+    service.consume(topic, handle)
+    await produce(kafka, [cloudevent(topic, submitted("app-1"))])
+    async with running(service) as client:
+        await eventually(lambda: service.health.waiting)
+        paused = await client.get("/health/ready")
+        metrics = (await client.get("/metrics")).text
+        away.clear()
+        await eventually(lambda: handled)
+        recovered = await client.get("/health/ready")
+    assert paused.status_code == 503
+    assert paused.json()["checks"]["delivery"] == "failing"
+    assert f'delivery_paused{{group="tests.{topic.name}",topic="{topic.name}"}} 1.0' in metrics
+    assert "delivery_transient_failures_total" in metrics
+    assert recovered.status_code == 200
