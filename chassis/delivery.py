@@ -246,6 +246,7 @@ def subscribe(broker: KafkaBroker, delivery: Delivery, *, service: str) -> None:
         batch=True,
         max_records=settings.max_records,
         batch_timeout_ms=settings.batch_timeout_ms,
+        max_poll_interval_ms=settings.max_poll_interval_ms,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
         parser=_tolerant_parser,

@@ -22,6 +22,10 @@ class DeliverySettings(BaseSettings):
     """First wait after a transient failure; each further wait doubles, up to the cap. There is no attempt
     limit: a transient failure pauses the subscription for as long as it lasts."""
     retry_backoff_max_ms: int = Field(5_000, ge=1)
+    max_poll_interval_ms: int = Field(3_600_000, ge=10_000)
+    """How long a batch may be held (waiting out a transient failure) before the consumer counts as failed and
+    leaves its group, so that another member takes the partitions and handles the batch again. Kafka's default of
+    five minutes would let a longer database outage hand a batch still in progress to a second handler."""
     park_retry_ms: int = Field(500, ge=1)
     """A parked record is handed to its handler again after this long, then after doubling waits up to the cap."""
     park_retry_max_ms: int = Field(10_000, ge=1)
