@@ -8,6 +8,8 @@ Consumes (every one through the same Notifier: project contacts, plan, ledger, s
   examination.decision-made.v1         at the counter, or by post with postage (needs the contact)
   examination.coe-issued.v1            the electronic Certificate of Eligibility (needs the contact)
   examination.card-dispatched.v1       the card or permission document was posted (needs the contact)
+                                       (an event that needs the contact before its acceptance is projected is
+                                       parked by the chassis and handed back later)
   reporting.approval-changed.v1        organisation approval notices to its staff
 Produces:
   notification.notice-sent.v1          a notice was handed to the mail server (id `<notice_id>:sent`)
@@ -15,17 +17,21 @@ Produces:
                                        the source event also goes to its topic's `.dlq` with the reason
 Sends: e-mail over SMTP (SMTP_*), at most SMTP_MAX_CONNECTIONS at once; readiness check `smtp`.
 Runs: smtp-connections (closes idle connections; says QUIT at shutdown).
-Owns: the `notification` database: notices and notice_outcomes (the ledger), contacts (the projection).
+Owns: the `notification` database: notices and notice_outcomes (the ledger), contacts (the projection),
+  parked_records (the chassis's: events waiting for their application's acceptance).
 """
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from pymongo.asynchronous.database import AsyncDatabase
+
+from chassis.backoff import Backoff, persistently
 from chassis.clock import Clock, SystemClock
 from chassis.cloudevents import Inbound
 from chassis.delivery import BatchHandler
-from chassis.errors import TransientError
+from chassis.errors import Refused, TransientError, Waiting
 from chassis.service import Service
 from contracts import topics as catalogue
 from contracts.topics import Topic
@@ -36,9 +42,10 @@ from services.notification.adapters.smtp import SmtpMailer
 from services.notification.adapters.smtp_pool import SmtpConfig, SmtpPool
 from services.notification.domain.postage import load_tariff
 from services.notification.domain.render import Renderer
+from services.notification.handlers.leftovers import UnusableEventId
 from services.notification.handlers.notify import Notifier
 from services.notification.handlers.planning import Planner
-from services.notification.handlers.ports import Source, TemporaryFailure
+from services.notification.handlers.ports import EventsWaiting, Ledger, Persist, Source, TemporaryFailure
 from services.notification.handlers.sending import Sender
 from services.notification.settings import NotificationSettings
 
@@ -58,8 +65,13 @@ RENDER_AHEAD = 2
 """Notices rendered and waiting per SMTP connection, so no connection waits for a render."""
 
 
+class UnusableEvent(Refused):
+    """An event the notifier refuses for good (its id could name no NoticeSent): dead-lettered, no traceback."""
+
+
 def subscriber(service: Service, topic: Topic, notifier: Notifier) -> BatchHandler:
-    """Translates a consumed batch for the notifier; its `TemporaryFailure` is the chassis's transient error."""
+    """Translates a consumed batch for the notifier, and its failures for the chassis: `TemporaryFailure`
+    is waited out (`TransientError`), `EventsWaiting` parks those events (`Waiting`)."""
     group_id = f"{service.name}.{topic.name}"
 
     async def on_batch(events: Sequence[Inbound[Any]]) -> None:
@@ -68,8 +80,21 @@ def subscriber(service: Service, topic: Topic, notifier: Notifier) -> BatchHandl
             await notifier.handle([Source(e.id, e.payload, e.correlation_id) for e in events], rejections)
         except TemporaryFailure as error:
             raise TransientError(str(error)) from error
+        except EventsWaiting as error:
+            raise Waiting(error.waiting) from error
+        except UnusableEventId as error:
+            raise UnusableEvent(str(error)) from error
 
     return on_batch
+
+
+def persist(backoff: Backoff) -> Persist:
+    """The notifier's `Persist`: the chassis's wait for failures that time cures, with the service's backoff."""
+
+    async def run(operation: Callable[[], Awaitable[None]], what: str) -> None:
+        await persistently(operation, backoff, what=what)
+
+    return run
 
 
 def smtp_config(settings: NotificationSettings) -> SmtpConfig:
@@ -90,8 +115,15 @@ def smtp_config(settings: NotificationSettings) -> SmtpConfig:
 
 
 def build(
-    settings: NotificationSettings, *, clock: Clock | None = None, name: str = NAME, topic_prefix: str = ""
+    settings: NotificationSettings,
+    *,
+    clock: Clock | None = None,
+    name: str = NAME,
+    topic_prefix: str = "",
+    ledger_of: Callable[[AsyncDatabase[dict[str, Any]]], Ledger] = ledger.MongoLedger,
 ) -> Service:
+    """`name` names the consumer groups and the default database and `topic_prefix` renames every topic, so
+    that tests run isolated copies; `ledger_of` builds the ledger on the service's database (tests wrap it)."""
     clock = clock or SystemClock()
     sent, failed = (t.prefixed(topic_prefix) for t in OUTPUTS)
     service = Service(name, settings, outputs=[sent, failed], description=__doc__ or "")
@@ -107,10 +139,11 @@ def build(
     )
     notifier = Notifier(
         Planner(MongoContacts(service.database), load_tariff(settings.tariff_path), settings.organisation_language),
-        ledger.MongoLedger(service.database),
+        ledger_of(service.database),
         sender,
         KafkaOutcomes(service.publisher, sent=sent, failed=failed),
         clock,
+        persist(Backoff(settings.delivery.retry_backoff_ms, settings.delivery.retry_backoff_max_ms)),
     )
     for topic in CONSUMES:
         renamed_topic = topic.prefixed(topic_prefix)

@@ -2,9 +2,10 @@
 
 The SMTP server is reached with the `SMTP_*` values; `MAIL_FROM` has no default
 because a notice from a made-up sender is worse than a service that will not start.
-Retries are the chassis's (`DELIVERY_RETRY_*`), with longer defaults here than
-elsewhere: a mail server being restarted is the outage this service meets most, and
-the whole budget (about a minute) is spent before a batch is dead-lettered.
+Waiting out a transient failure is the chassis's (`DELIVERY_RETRY_BACKOFF_*`): it lasts
+as long as the failure does, with no attempt limit. The waits grow to a longer cap here
+than elsewhere: a mail server being restarted is the outage this service meets most,
+and trying it every few seconds throughout would only fill the log.
 """
 
 from pathlib import Path
@@ -58,9 +59,9 @@ class NotificationSettings(ServiceSettings):
 
 
 class NoticeDelivery(DeliverySettings):
-    """The chassis's delivery settings (still `DELIVERY_*`), with a retry budget that outlasts a mail-server restart:
-    0.5 + 1 + 2 + 4 + 8 + 16 + 30 seconds between eight attempts."""
+    """The chassis's delivery settings (still `DELIVERY_*`), with longer waits between attempts while a transient
+    failure lasts: 0.5, 1, 2, 4, 8, 16, then every 30 seconds. The same waits apply to recording a notice's outcome
+    while the database is away (`app.persist`)."""
 
-    retry_attempts: int = Field(8, ge=1)
     retry_backoff_ms: int = Field(500, ge=1)
     retry_backoff_max_ms: int = Field(30_000, ge=1)

@@ -40,7 +40,13 @@ class KafkaOutcomes:
 
 
 class KafkaRejections:
-    """For one consumed batch: copies the records whose notices were refused for good to `<topic>.dlq`."""
+    """For one consumed batch: copies the records whose notices were refused for good to `<topic>.dlq`.
+
+    A record may be a parked copy handed back by the chassis; it carries the same attributes. A copy the
+    broker did not acknowledge raises as the dead-letter publisher does (`TransientError` once the producer
+    was replaced): the notifier waits that out and calls again, since the notice is already settled and
+    no retry of the batch would make the copy.
+    """
 
     REASON = "failed"
 

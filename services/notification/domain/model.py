@@ -118,7 +118,7 @@ class MissingContact(_Frozen):
     """The event needs the application's parties, and the projection has none yet.
 
     Events from other topics may overtake the acceptance that fills the projection,
-    so the service retries later, and dead-letters the event if it never arrives.
+    so the event waits (parked) until it arrives, and is dead-lettered if it never does.
     """
 
     application_id: Identifier

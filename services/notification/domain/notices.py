@@ -3,7 +3,7 @@
 `plan_notices` is the one entry point the service calls for every event it consumes.
 It returns a value, never raises for a business reason: `Planned` (zero or more
 notices) or `MissingContact` (the event needs the application's parties and the
-projection has none yet; retry later, then dead-letter).
+projection has none yet: the event waits until the acceptance is projected).
 """
 
 from dataclasses import dataclass

@@ -1,19 +1,30 @@
 """The use case: a batch of events in, each notice e-mailed at most once, its outcome published.
 
 Per chunk of a batch: plan (keeping the contacts projection), claim every notice in the
-ledger (pending), send what is pending, settle the ledger, publish the outcomes. Only
-when every chunk is done is anything raised, so the chassis retries what must be.
+ledger (pending), send what is pending, record the outcomes, publish them. Only when
+every chunk is done is anything raised, so the chassis retries, parks or isolates what
+must be.
 
 - A notice already `sent` or `failed` is not sent: its outcome event is published
   again, identical (a redelivered event, or a retry of a batch that partly worked).
 - A notice still `pending` is sent (again): its earlier attempt failed temporarily,
-  or the service stopped between sending and settling. That second case is the one
-  window in which a person can get a message twice; see docs/notification-delivery.md.
+  or the service stopped between the server's answer and the record of it. That second
+  case is the one window in which a person can get a message twice; see
+  docs/notification-delivery.md.
+- Send once, then remember. Once the mail server has answered, nothing may fail the
+  batch before the answer is recorded: a batch tried again sends whatever it finds
+  unrecorded. So every write that follows a send (the outcomes, the postponed attempts,
+  the dead-letter copies of refused notices' events) is waited out through `Persist`
+  until it sticks. Publishing the outcomes comes last and may fail the batch: the retry
+  finds the notices settled, sends nothing and publishes them again.
 - A permanent refusal (5xx) settles as `failed`: NoticeFailed is published and the
   source event is copied to the dead-letter topic with the reason. It is not retried.
-- A temporary failure or a contact not known yet raises `TemporaryFailure` after the
-  rest of the batch is settled and published, so the chassis retries with backoff;
-  the retry finds the settled notices in the ledger and sends only the rest.
+- A temporary failure (the mail server away or busy) raises `TemporaryFailure` once the
+  rest of the batch is settled and published; the chassis tries the batch again for as
+  long as the failure lasts, and each retry sends only what is still pending.
+- An event whose application's contact is not projected yet raises `EventsWaiting` for
+  those events alone, once the rest of the batch is sent, settled and published: the
+  chassis parks them and hands them back later, when the acceptance has arrived.
 
 A batch is worked in chunks, two at a time, so that one chunk's database round trips
 overlap another's SMTP round trips. An event delivered twice in one batch is kept once
@@ -22,14 +33,12 @@ first, so that no two chunks ever hold the same notice.
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 
 import structlog
-from pydantic import TypeAdapter, ValidationError
 
-from contracts.application import Identifier
-from services.notification.domain.notices import MissingContact, Notice
+from services.notification.domain.notices import Notice
+from services.notification.handlers.leftovers import Leftovers, usable
 from services.notification.handlers.outcomes import settled, to_millisecond
 from services.notification.handlers.planning import Planner
 from services.notification.handlers.ports import (
@@ -37,6 +46,7 @@ from services.notification.handlers.ports import (
     Entry,
     Ledger,
     Outcomes,
+    Persist,
     Rejected,
     Rejections,
     Source,
@@ -46,31 +56,20 @@ from services.notification.handlers.ports import (
 from services.notification.handlers.sending import Sender
 
 log = structlog.get_logger("notification.notify")
-_IDENTIFIER: TypeAdapter[str] = TypeAdapter(Identifier)
 CHUNK = 100
 CHUNKS_AT_ONCE = 2
 
 
-class UnusableEventId(ValueError):
-    """NoticeSent names its source event by id, as an `Identifier`; this one is not."""
-
-
-@dataclass
-class Leftovers:
-    """What a chunk could not finish: raised once the whole batch is done."""
-
-    errors: list[BaseException] = field(default_factory=list)
-    missing: list[MissingContact] = field(default_factory=list)
-    unusable: list[str] = field(default_factory=list)
-
-
 class Notifier:
-    def __init__(self, planner: Planner, ledger: Ledger, sender: Sender, outcomes: Outcomes, clock: Clock) -> None:
+    def __init__(
+        self, planner: Planner, ledger: Ledger, sender: Sender, outcomes: Outcomes, clock: Clock, persist: Persist
+    ) -> None:
         self._planner = planner
         self._ledger = ledger
         self._sender = sender
         self._outcomes = outcomes
         self._clock = clock
+        self._persist = persist
 
     async def handle(self, events: Sequence[Source], rejections: Rejections) -> None:
         first: dict[str, Source] = {}
@@ -88,12 +87,12 @@ class Notifier:
         failed = [r for r in results if isinstance(r, BaseException)]
         if failed:
             raise failed[0]  # the database or the broker: the chassis retries it as transient
-        _raise_for(left)
+        left.raise_any()
 
     async def _handle(self, events: Sequence[Source], rejections: Rejections, left: Leftovers) -> None:
-        left.unusable += [e.event_id for e in events if not _usable(e.event_id)]
-        plan = await self._planner.plan([e for e in events if _usable(e.event_id)])
-        left.missing += plan.missing
+        left.unusable += [e.event_id for e in events if not usable(e.event_id)]
+        plan = await self._planner.plan([e for e in events if usable(e.event_id)])
+        left.missing |= plan.missing
         now = to_millisecond(self._clock.now())
         entries = await self._entries(plan.notices, now)
         to_send = [(n, s) for n, s in plan.notices if entries[n.notice_id].state is State.PENDING]
@@ -103,15 +102,12 @@ class Notifier:
                 if not isinstance(r, BaseException)]  # fmt: skip
         errors = {n.notice_id: r for (n, _), r in zip(to_send, results, strict=True) if isinstance(r, BaseException)}
         left.errors += errors.values()
-        if done:
-            await self._ledger.settle(done)
-        if postponed := [i for i, error in errors.items() if isinstance(error, TemporaryFailure)]:
-            await self._ledger.postpone(postponed, str(errors[postponed[0]]), now)
+        refused = [Rejected(e.source_event_id, e.reason or "") for e in done if e.state is State.FAILED]
+        await self._remember(done, errors, refused, rejections, now)
         replayed = [entries[n.notice_id] for n, _ in plan.notices if entries[n.notice_id].state is not State.PENDING]
         if done or replayed:
+            # May fail (the broker away): the batch is tried again, finds these settled and only publishes again.
             await self._outcomes.publish([*done, *replayed])
-        if refused := [Rejected(e.source_event_id, e.reason or "") for e in done if e.state is State.FAILED]:
-            await rejections.reject(refused)
         log.info(
             "notices handled",
             events=len(events),
@@ -122,6 +118,29 @@ class Notifier:
             skipped=plan.skipped,
             waiting_for_contact=len(plan.missing),
         )
+
+    async def _remember(
+        self,
+        done: Sequence[Entry],
+        errors: dict[str, BaseException],
+        refused: Sequence[Rejected],
+        rejections: Rejections,
+        now: datetime,
+    ) -> None:
+        """Records what the mail server answered, each write waited out until it sticks.
+
+        Nothing here may fail the batch for a passing reason (the database or the broker away): the
+        batch would be tried again and send every notice whose outcome is not recorded yet.
+        """
+        if done:
+            await self._persist(lambda: self._ledger.settle(done), "record notice outcomes")
+        if postponed := [i for i, error in errors.items() if isinstance(error, TemporaryFailure)]:
+            reason = str(errors[postponed[0]])
+            await self._persist(lambda: self._ledger.postpone(postponed, reason, now), "count postponed notices")
+        if refused:
+            # Made for a notice settled now only (a replay publishes NoticeFailed again, not a second copy), so
+            # a copy that failed here would never be made: it is waited out like the record itself.
+            await self._persist(lambda: rejections.reject(refused), "dead-letter refused notices' events")
 
     async def _entries(self, notices: Sequence[tuple[Notice, Source]], now: datetime) -> dict[str, Entry]:
         """Claims every notice (inserts it as pending) and reads back only those the ledger already had."""
@@ -142,25 +161,3 @@ class Notifier:
             approval_id=notice.approval_id,
             correlation_id=source.correlation_id,
         )
-
-
-def _raise_for(left: Leftovers) -> None:
-    """Raised last, once everything that could be settled and published has been."""
-    bugs = [error for error in left.errors if not isinstance(error, TemporaryFailure)]
-    if bugs:
-        raise bugs[0]  # the chassis isolates the batch record by record and dead-letters the culprit
-    if left.unusable:
-        raise UnusableEventId(f"event id {left.unusable[0]!r} is not an Identifier, so no NoticeSent could name it")
-    if left.errors:
-        raise TemporaryFailure(f"{len(left.errors)} notice(s) not handed to the mail server yet: {left.errors[0]}")
-    if left.missing:
-        reasons = "; ".join(m.reason for m in left.missing[:3])
-        raise TemporaryFailure(f"{len(left.missing)} event(s) wait for their application's contact: {reasons}")
-
-
-def _usable(event_id: str) -> bool:
-    try:
-        _IDENTIFIER.validate_python(event_id)
-    except ValidationError:
-        return False
-    return True

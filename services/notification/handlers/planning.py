@@ -43,7 +43,8 @@ def needs_contact(
 class Plan:
     notices: list[tuple[Notice, Source]] = field(default_factory=list)
     """Each notice once, with the event it came from (an event delivered twice in one batch plans twice)."""
-    missing: list[MissingContact] = field(default_factory=list)
+    missing: dict[str, MissingContact] = field(default_factory=dict)
+    """By event id: events whose application's contact is not projected yet (they wait, parked)."""
     skipped: int = 0
 
 
@@ -78,7 +79,7 @@ class Planner:
             context = self._context if contact is None else self._context.model_copy(update={"contact": contact})
             result = plan_notices(event.payload, event.event_id, context)
             if isinstance(result, MissingContact):
-                plan.missing.append(result)
+                plan.missing[event.event_id] = result
                 continue
             plan.skipped += not result.notices
             for notice in result.notices:

@@ -4,7 +4,7 @@ The ledger holds no addresses and no message text: a notice is planned again fro
 its source event whenever it must be sent again, and plans the same every time.
 """
 
-from collections.abc import Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -75,10 +75,30 @@ class Undeliverable:
 
 
 class TemporaryFailure(Exception):
-    """Trying again later may succeed: the mail server unreachable or busy (4xx), a contact not known yet.
+    """Trying again later may succeed: the mail server unreachable or busy (4xx).
 
-    The subscriber turns it into the chassis's `TransientError`, which retries the batch with backoff.
+    The subscriber turns it into the chassis's `TransientError`: the batch is tried again with capped
+    backoff for as long as the failure lasts, and nothing is dead-lettered for it.
     """
+
+
+class EventsWaiting(Exception):
+    """Some events need what has not arrived yet (their application's acceptance); every other event of the
+    batch was handled. `waiting` maps each such event's id to what it waits for (ids only, no personal data).
+
+    The subscriber turns it into the chassis's `Waiting`: those records are parked and handed back later.
+    """
+
+    def __init__(self, waiting: Mapping[str, str]) -> None:
+        self.waiting = dict(waiting)
+        super().__init__(f"{len(self.waiting)} event(s) wait: {next(iter(self.waiting.values()), '')}")
+
+
+class Persist(Protocol):
+    async def __call__(self, operation: Callable[[], Awaitable[None]], what: str) -> None:
+        """Runs `operation` until it succeeds, waiting out the failures time cures (a database or broker out
+        of reach) however long they last; any other failure is raised at once. `what` names it in the log."""
+        ...
 
 
 class Mailer(Protocol):
@@ -95,11 +115,11 @@ class Ledger(Protocol):
         ...
 
     async def settle(self, entries: Sequence[Entry]) -> None:
-        """Writes each sent or failed entry over its pending one, counting the attempt."""
+        """Records each sent or failed entry's outcome; an outcome already recorded is kept. Safe to repeat."""
         ...
 
     async def postpone(self, notice_ids: Collection[str], error: str, at: datetime) -> None:
-        """Counts a failed attempt on pending entries that will be tried again."""
+        """Counts a failed attempt on pending entries that will be tried again. Safe to repeat (it counts again)."""
         ...
 
 
@@ -135,7 +155,8 @@ class Rejected:
 
 class Rejections(Protocol):
     async def reject(self, rejected: Sequence[Rejected]) -> None:
-        """Copies the source events of permanently failed notices to the dead-letter topic."""
+        """Copies the source events of permanently failed notices to the dead-letter topic; raises if any copy
+        was not acknowledged (the notifier waits a transient failure out and calls again)."""
         ...
 
 

@@ -8,6 +8,7 @@ groups), its own database and its own in-process SMTP sink.
 """
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,15 +20,24 @@ from chassis.service import Service
 from chassis.settings import DeliverySettings
 from contracts.base import Payload
 from contracts.topics import Topic
+from services.notification.adapters.ledger import MongoLedger
 from services.notification.app import CONSUMES, OUTPUTS, build
+from services.notification.handlers.ports import Ledger
 from services.notification.settings import NotificationSettings
 from tests.integration.kafka_helpers import cloudevent, create_topics, delete_topics, eventually, produce
 from tests.smtp_sink import SmtpSink
 
 MAIL_FROM = "在留申請オンラインシステム <noreply@example.go.jp>"
 DOMAIN = "notice.example.go.jp"
-FAST_RETRIES = DeliverySettings(batch_timeout_ms=20, retry_attempts=40, retry_backoff_ms=50, retry_backoff_max_ms=250)
-"""About ten seconds of retries: enough for the outage a test stages, short enough to see a dead letter."""
+FAST_RETRIES = DeliverySettings(
+    batch_timeout_ms=20,
+    retry_backoff_ms=50,
+    retry_backoff_max_ms=250,
+    park_retry_ms=50,
+    park_retry_max_ms=250,
+    park_release_interval_ms=50,
+)
+"""Short waits, so that a test sees an outage end and a parked event come back within a second or so."""
 
 
 def topic_names(prefix: str) -> list[str]:
@@ -61,8 +71,10 @@ class Harness:
         }
         return NotificationSettings(**(values | overrides))
 
-    def service(self, **overrides: Any) -> Service:
-        return build(self.settings(**overrides), name=self.name, topic_prefix=self.prefix)
+    def service(
+        self, ledger_of: Callable[[AsyncDatabase[dict[str, Any]]], Ledger] = MongoLedger, **overrides: Any
+    ) -> Service:
+        return build(self.settings(**overrides), name=self.name, topic_prefix=self.prefix, ledger_of=ledger_of)
 
     async def send(self, *events: tuple[Topic, Payload] | tuple[Topic, Payload, str]) -> None:
         """Produces each (topic, payload[, event id]) on the test's copy of the topic, in order."""

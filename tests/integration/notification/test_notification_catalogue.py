@@ -2,7 +2,7 @@
 
 The receipts go first (in production eligibility's assessment stands between a receipt
 and its acceptance). The examination events are then produced before the acceptances,
-so each waits (retried) until its application's acceptance has been projected: the
+so each waits (parked) until its application's acceptance has been projected: the
 out-of-order case, on the way.
 """
 

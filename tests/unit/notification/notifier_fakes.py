@@ -1,4 +1,10 @@
-"""In-memory stand-ins for the notifier's ports, and a notifier wired to them."""
+"""In-memory stand-ins for the notifier's ports, and a notifier wired to them.
+
+The stores and publishers can be told to fail the next few calls the way a database or a
+broker out of reach does (`pymongo.errors.AutoReconnect`, the chassis's `TransientError`);
+the notifier waits such failures out through the service's own `persist`, with waits of a
+millisecond.
+"""
 
 import dataclasses
 import email
@@ -8,8 +14,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 
+from pymongo.errors import AutoReconnect
+
+from chassis.backoff import Backoff
 from chassis.clock import FixedClock
+from chassis.errors import TransientError
 from contracts.intake import ApplicationAccepted
+from services.notification.app import persist
 from services.notification.domain.contacts import ApplicationContact
 from services.notification.domain.notices import NoticeEvent
 from services.notification.domain.postage import Tariff
@@ -62,6 +73,10 @@ class FakeContacts:
 class FakeLedger:
     def __init__(self) -> None:
         self.entries: dict[str, Entry] = {}
+        self.settle_failures = 0
+        """The next settles that fail as if the database were away (nothing written)."""
+        self.postpone_failures = 0
+        self.settle_calls = 0
 
     async def find(self, notice_ids: Collection[str]) -> dict[str, Entry]:
         return {i: self.entries[i] for i in notice_ids if i in self.entries}
@@ -72,11 +87,18 @@ class FakeLedger:
         return known
 
     async def settle(self, entries: Sequence[Entry]) -> None:
+        self.settle_calls += 1
+        if self.settle_failures:
+            self.settle_failures -= 1
+            raise AutoReconnect("connection refused")
         for entry in entries:
             if self.entries[entry.notice_id].state is State.PENDING:
                 self.entries[entry.notice_id] = entry
 
     async def postpone(self, notice_ids: Collection[str], error: str, at: datetime) -> None:
+        if self.postpone_failures:
+            self.postpone_failures -= 1
+            raise AutoReconnect("connection refused")
         for i in notice_ids:
             self.entries[i] = dataclasses.replace(self.entries[i], attempts=self.entries[i].attempts + 1)
 
@@ -109,16 +131,25 @@ class FakeMailer:
 class FakeOutcomes:
     def __init__(self) -> None:
         self.published: list[Entry] = []
+        self.failures = 0
+        """The next publishes that fail as a replaced producer's send does (nothing published)."""
 
     async def publish(self, entries: Sequence[Entry]) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise TransientError("send failed, producer replaced: KafkaConnectionError")
         self.published.extend(entries)
 
 
 class FakeRejections:
     def __init__(self) -> None:
         self.rejected: list[Rejected] = []
+        self.failures = 0
 
     async def reject(self, rejected: Sequence[Rejected]) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise TransientError("send failed, producer replaced: KafkaConnectionError")
         self.rejected.extend(rejected)
 
 
@@ -140,7 +171,7 @@ def wire(renderer: Renderer, tariff: Tariff) -> Wiring:
     contacts, ledger, mailer, outcomes = FakeContacts(), FakeLedger(), FakeMailer(), FakeOutcomes()
     clock = FixedClock(NOW)
     sender = Sender(mailer, renderer, sender=SENDER, message_id_domain=DOMAIN, concurrency=4)
-    notifier = Notifier(Planner(contacts, tariff, "ja"), ledger, sender, outcomes, clock)
+    notifier = Notifier(Planner(contacts, tariff, "ja"), ledger, sender, outcomes, clock, persist(Backoff(1, 1)))
     return Wiring(notifier, contacts, ledger, mailer, outcomes, FakeRejections(), clock)
 
 

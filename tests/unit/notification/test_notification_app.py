@@ -1,14 +1,18 @@
 """The composition root and settings: what the service consumes and produces, read from the environment."""
 
 import ssl
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 import trustme
 from pydantic import ValidationError
 
+from chassis.errors import Refused, TransientError, Waiting
 from contracts import topics as catalogue
-from services.notification.app import build, smtp_config
+from services.notification.app import build, smtp_config, subscriber
+from services.notification.handlers.leftovers import UnusableEventId
+from services.notification.handlers.ports import EventsWaiting, Rejections, Source, TemporaryFailure
 from services.notification.settings import NotificationSettings
 
 SERVERS = {"KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9", "MONGODB_URI": "mongodb://127.0.0.1:9"}
@@ -57,14 +61,15 @@ def test_without_mail_from_the_service_does_not_start(monkeypatch: pytest.Monkey
         NotificationSettings()
 
 
-def test_the_message_id_domain_defaults_to_the_senders_and_retries_outlast_a_restart(
+def test_the_message_id_domain_defaults_to_the_senders_and_waits_grow_to_half_a_minute(
     environment: pytest.MonkeyPatch,
 ) -> None:
     settings = NotificationSettings()
     assert settings.mail_domain == "example.go.jp"
     assert (settings.smtp_max_connections, settings.smtp_starttls, settings.smtp_username) == (4, False, None)
     delivery = settings.delivery
-    assert (delivery.retry_attempts, delivery.retry_backoff_ms, delivery.retry_backoff_max_ms) == (8, 500, 30_000)
+    assert (delivery.retry_backoff_ms, delivery.retry_backoff_max_ms) == (500, 30_000)
+    assert not hasattr(delivery, "retry_attempts")  # a transient failure is waited out for as long as it lasts
 
 
 def test_smtp_and_retry_settings_come_from_the_environment(environment: pytest.MonkeyPatch) -> None:
@@ -74,14 +79,15 @@ def test_smtp_and_retry_settings_come_from_the_environment(environment: pytest.M
     environment.setenv("SMTP_USERNAME", "notification")
     environment.setenv("SMTP_PASSWORD", "secret")
     environment.setenv("MESSAGE_ID_DOMAIN", "notice.example.jp")
-    environment.setenv("DELIVERY_RETRY_ATTEMPTS", "3")
+    environment.setenv("DELIVERY_RETRY_BACKOFF_MAX_MS", "10000")
+    environment.setenv("DELIVERY_RETRY_ATTEMPTS", "3")  # no longer a setting: ignored, as before any other unknown
     settings = NotificationSettings()
     assert (settings.smtp_host, settings.smtp_port, settings.smtp_starttls) == ("mail.example.jp", 587, True)
     assert settings.smtp_password is not None
     assert settings.smtp_password.get_secret_value() == "secret"
     assert "secret" not in repr(settings)
     assert settings.mail_domain == "notice.example.jp"
-    assert settings.delivery.retry_attempts == 3
+    assert (settings.delivery.retry_backoff_ms, settings.delivery.retry_backoff_max_ms) == (500, 10_000)
 
 
 def test_the_smtp_ca_file_comes_from_the_environment_and_is_the_only_ca_trusted(
@@ -117,3 +123,34 @@ def test_a_ca_file_without_starttls_is_refused(environment: pytest.MonkeyPatch, 
     environment.setenv("SMTP_CA_FILE", str(ca_file))
     with pytest.raises(ValidationError, match="SMTP_STARTTLS is off"):
         NotificationSettings()
+
+
+class Failing:
+    """A notifier that fails every batch with `error`."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    async def handle(self, events: Sequence[Source], rejections: Rejections) -> None:
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    ("raised", "seen_by_the_chassis"),
+    [
+        (TemporaryFailure("451 4.3.0 try later"), TransientError),  # waited out, never dead-lettered
+        (EventsWaiting({"evt-1": "the acceptance of application app-1"}), Waiting),  # parked
+        (UnusableEventId("event id 'a/b' is not an Identifier"), Refused),  # dead-lettered, no traceback
+    ],
+)
+async def test_the_subscriber_tells_the_chassis_what_the_notifiers_failures_mean(
+    environment: pytest.MonkeyPatch, raised: Exception, seen_by_the_chassis: type[Exception]
+) -> None:
+    service = build(NotificationSettings())
+    topic = catalogue.EXAMINATION_DECISION_MADE
+    on_batch = subscriber(service, topic, Failing(raised))  # type: ignore[arg-type]
+    with pytest.raises(seen_by_the_chassis) as seen:
+        await on_batch([])
+    assert seen.value.__cause__ is raised
+    if isinstance(seen.value, Waiting):
+        assert seen.value.waiting == {"evt-1": "the acceptance of application app-1"}

@@ -5,14 +5,15 @@ from collections.abc import Collection
 
 import pytest
 
+from chassis.errors import TransientError
 from contracts.notification import NoticeFailed, NoticeSent
 from contracts.organisations import ApprovalChange
 from services.notification.domain.postage import Tariff
 from services.notification.domain.render import Renderer
-from services.notification.handlers.notify import UnusableEventId
+from services.notification.handlers.leftovers import UnusableEventId
 from services.notification.handlers.outcomes import outcome_event, outcome_event_id
 from services.notification.handlers.planning import contact_of
-from services.notification.handlers.ports import State, StoredContact, TemporaryFailure
+from services.notification.handlers.ports import EventsWaiting, State, StoredContact, TemporaryFailure
 
 from .notifier_fakes import NOW, Wiring, source, wire
 from .samples import (
@@ -115,23 +116,54 @@ async def test_a_temporary_failure_is_retried_after_the_rest_of_the_batch_is_set
     assert w.ledger.entries["evt-doc:documents_requested"].attempts == 2
 
 
-async def test_an_examination_event_before_its_contact_waits_and_then_is_sent(w: Wiring) -> None:
-    with pytest.raises(TemporaryFailure, match="no contact is known yet for application app-0001"):
+async def test_an_examination_event_before_its_contact_waits_alone_while_its_neighbours_are_sent(w: Wiring) -> None:
+    with pytest.raises(EventsWaiting) as waiting:
         await w.handle(source(decision(), "evt-dec"), source(approval_changed(ApprovalChange.LAPSED), "evt-apv"))
-    assert len(w.mailer.sent) == 1  # its neighbour was not held back
+    assert waiting.value.waiting == {
+        "evt-dec": "the acceptance of application app-0001 (DecisionMade needs its contact)"
+    }
+    # Its neighbour was sent, recorded and published before anything was raised.
+    assert [m.notice_id for m in w.mailer.sent] == ["evt-apv:approval_lapsed"]
+    assert [(e.notice_id, e.state) for e in w.outcomes.published] == [("evt-apv:approval_lapsed", State.SENT)]
+    assert "evt-dec:decision_post" not in w.ledger.entries
 
     await w.handle(source(accepted(), "evt-acc"))
-    await w.handle(source(decision(), "evt-dec"), source(approval_changed(ApprovalChange.LAPSED), "evt-apv"))
+    await w.handle(source(decision(), "evt-dec"))  # handed back by the chassis once parked
     assert [m.notice_id for m in w.mailer.sent][-1] == "evt-dec:decision_post"
+    assert len(w.mailer.sent) == 3
 
 
 async def test_an_examination_event_waits_for_the_acceptance_so_its_notice_has_the_receipt_number(w: Wiring) -> None:
     await w.handle(source(received(), "evt-rec"))
-    with pytest.raises(TemporaryFailure, match="no contact"):
+    with pytest.raises(EventsWaiting, match="application app-0001"):
         await w.handle(source(documents_requested(), "evt-doc"))
     await w.handle(source(accepted(), "evt-acc"))
     await w.handle(source(documents_requested(), "evt-doc"))
     assert "R-20260512-0042" in str(w.mailer.messages()[-1]["Subject"])
+
+
+async def test_a_mail_server_away_is_waited_out_before_events_are_parked(w: Wiring) -> None:
+    w.mailer.temporary.add("one@example.co.jp")
+    with pytest.raises(TemporaryFailure):  # the whole batch is tried again, the waiting event with it
+        await w.handle(source(decision(), "evt-dec"), source(approval_changed(ApprovalChange.LAPSED), "evt-apv"))
+    w.mailer.temporary.clear()
+    with pytest.raises(EventsWaiting) as waiting:
+        await w.handle(source(decision(), "evt-dec"), source(approval_changed(ApprovalChange.LAPSED), "evt-apv"))
+    assert set(waiting.value.waiting) == {"evt-dec"}
+    assert [m.notice_id for m in w.mailer.sent] == ["evt-apv:approval_lapsed"]
+
+
+async def test_waiting_events_in_several_chunks_are_named_together_after_every_other_is_sent(w: Wiring) -> None:
+    events = [
+        source(not_eligible().model_copy(update={"application_id": f"app-{i}"}), f"evt-{i}")
+        if i % 50
+        else source(decision().model_copy(update={"application_id": f"app-{i}"}), f"evt-{i}")
+        for i in range(250)
+    ]
+    with pytest.raises(EventsWaiting) as waiting:
+        await w.handle(*events)
+    assert set(waiting.value.waiting) == {"evt-0", "evt-50", "evt-100", "evt-150", "evt-200"}
+    assert len(w.mailer.sent) == len(w.outcomes.published) == 245
 
 
 async def test_the_contact_is_the_same_whichever_intake_event_is_projected_first(
@@ -192,3 +224,56 @@ async def test_an_acceptance_carrying_its_dates_reads_nothing_from_the_projectio
     assert asked == []
     assert len(w.mailer.sent) == 1
     assert "app-0001" in w.contacts.stored  # still projected, for the examination events to come
+
+
+async def test_an_outcome_the_database_would_not_take_at_first_is_recorded_at_last_and_nothing_is_sent_twice(
+    w: Wiring,
+) -> None:
+    w.ledger.settle_failures = 5
+    events = [source(received(), "evt-rec"), source(not_eligible(), "evt-ne"), source(accepted(), "evt-acc")]
+    await w.handle(*events)
+
+    assert sorted(m.notice_id for m in w.mailer.sent) == [
+        "evt-acc:application_accepted",
+        "evt-ne:not_eligible",
+        "evt-rec:submission_received",
+    ]
+    assert w.ledger.settle_calls == 6  # five failures waited out, then recorded once
+    assert {e.state for e in w.ledger.entries.values()} == {State.SENT}
+    assert {e.notice_id for e in w.outcomes.published} == set(w.ledger.entries)
+
+    await w.handle(*events)  # redelivered: recorded, so only published again
+    assert len(w.mailer.sent) == 3
+
+
+async def test_a_failed_publish_fails_the_batch_and_its_retry_publishes_without_sending(w: Wiring) -> None:
+    w.outcomes.failures = 1
+    with pytest.raises(TransientError):
+        await w.handle(source(not_eligible(), "evt-ne"))
+    assert len(w.mailer.sent) == 1
+    assert w.ledger.entries["evt-ne:not_eligible"].state is State.SENT
+
+    await w.handle(source(not_eligible(), "evt-ne"))  # the chassis tries the batch again
+    assert len(w.mailer.sent) == 1
+    (published,) = w.outcomes.published
+    assert published == w.ledger.entries["evt-ne:not_eligible"]
+
+
+async def test_the_dead_letter_copy_of_a_refused_notice_is_waited_out_not_left_to_a_retry(w: Wiring) -> None:
+    w.mailer.permanent.add(FILER)
+    w.rejections.failures = 3
+    await w.handle(source(not_eligible(), "evt-ne"))
+
+    assert [r.source_event_id for r in w.rejections.rejected] == ["evt-ne"]
+    assert isinstance(outcome_event(w.outcomes.published[0]), NoticeFailed)
+    assert w.ledger.entries["evt-ne:not_eligible"].attempts == 1
+
+
+async def test_counting_a_postponed_attempt_is_waited_out_and_the_mail_server_failure_is_what_is_raised(
+    w: Wiring,
+) -> None:
+    w.mailer.temporary.add(FILER)
+    w.ledger.postpone_failures = 2
+    with pytest.raises(TemporaryFailure, match="451"):
+        await w.handle(source(not_eligible(), "evt-ne"))
+    assert w.ledger.entries["evt-ne:not_eligible"].attempts == 1
