@@ -12,12 +12,13 @@ Produces:
   reporting.approval-changed.v1  granted, reminder_due, deadline_near, lapsed, renewed, staff_added,
                                  staff_removed, revoked (from each approval's outbox)
   reporting.figures.v1           a FiguresSnapshot every FIGURES_INTERVAL_SECONDS
-Serves: GET /figures (JSON), GET /metrics (Prometheus text 0.0.4), GET /dashboard (HTML).
+Serves: GET /figures (JSON), GET /dashboard (HTML), and its figures on the chassis's GET /metrics
+  (Prometheus text 0.0.4, after the delivery metrics).
 Runs: scheduler (reminders, deadlines, lapses; at start, then every SCHEDULE_INTERVAL_SECONDS),
   outbox-relay, figures-broadcast, figures-rollup.
-Owns: the `reporting` database: approval_versions, relay_claims, pending_bureau_events,
-  scheduler_runs (the approvals and their schedule), seen_events, figure_inbox, figure_rollups
-  (the figures).
+Owns: the `reporting` database: approval_versions, relay_claims, scheduler_runs (the approvals
+  and their schedule), seen_events, figure_inbox, figure_rollups (the figures); the chassis's
+  parked_records (bureau events that came before their grant).
 """
 
 import asyncio
@@ -30,19 +31,19 @@ from typing import Any
 from chassis.clock import Clock, SystemClock
 from chassis.cloudevents import Inbound
 from chassis.delivery import BatchHandler
-from chassis.errors import TransientError
+from chassis.errors import TransientError, Waiting
 from chassis.service import Service
 from contracts import topics as catalogue
 from contracts.topics import Topic
-from services.reporting.adapters import approvals, ledger, parking
-from services.reporting.adapters.http import figures_router
+from services.reporting.adapters import approvals, ledger
+from services.reporting.adapters.http import figures_exposition, figures_router
 from services.reporting.adapters.kafka_lag import KafkaLag
 from services.reporting.adapters.publishing import KafkaPublisher
 from services.reporting.domain.validity import load_validity
 from services.reporting.handlers.bureau import BureauHandler
 from services.reporting.handlers.figures import FiguresBroadcast, FiguresCounter, FiguresReport
 from services.reporting.handlers.outbox import Outbox
-from services.reporting.handlers.ports import Conflict, Received
+from services.reporting.handlers.ports import AwaitingGrant, Conflict, Received
 from services.reporting.handlers.scheduler import Scheduler
 from services.reporting.settings import ReportingSettings
 
@@ -67,13 +68,16 @@ OUTPUTS = (catalogue.REPORTING_APPROVAL_CHANGED, catalogue.REPORTING_FIGURES)
 
 
 def subscriber(topic: Topic, handle: Callable[[Sequence[Received[Any]]], Awaitable[None]]) -> BatchHandler:
-    """Translates consumed events for a handler; a write conflict is retried as a transient failure."""
+    """Translates consumed events for a handler: a write conflict is retried as a transient failure,
+    and events before their grant are parked by the chassis and handed back later."""
 
     async def on_batch(events: Sequence[Inbound[Any]]) -> None:
         try:
             await handle([Received(f"{topic.name}:{e.id}", e.id, e.payload, e.correlation_id) for e in events])
         except Conflict as error:
             raise TransientError(str(error)) from error
+        except AwaitingGrant as early:
+            raise Waiting(early.waiting) from early
 
     return on_batch
 
@@ -99,20 +103,14 @@ def build(
     )
     publisher = KafkaPublisher(service.publisher, changes=changes_topic, figures=figures_topic)
     outbox = Outbox(store, publisher)
-    bureau = BureauHandler(
-        store,
-        parking.MongoParkedEvents(service.database, wall=wall),
-        outbox,
-        load_validity(settings.validity_path),
-        clock,
-    )
+    bureau = BureauHandler(store, outbox, load_validity(settings.validity_path), clock)
     counter = FiguresCounter(figures_ledger)
     for topic in bureau_topics:
         service.consume(topic, subscriber(topic, bureau.handle))
     for topic in counted_topics:
         service.consume(topic, subscriber(topic, counter.handle))
 
-    indexes = {**approvals.INDEXES, **parking.INDEXES, **ledger.INDEXES}
+    indexes = {**approvals.INDEXES, **ledger.INDEXES}
 
     async def create_indexes() -> None:
         # One index per call, not `service.indexes`: FerretDB 1.x drops the connection when a single
@@ -154,4 +152,5 @@ def build(
     service.background("figures-broadcast", broadcast_figures)
     service.background("figures-rollup", rollup)
     service.route(figures_router(report))
+    service.metrics(figures_exposition(report))
     return service

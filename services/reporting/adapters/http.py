@@ -1,20 +1,20 @@
 """Figures over HTTP: JSON for programs, Prometheus text for scrapers, a page for people.
 
-All three show the same snapshot the service publishes to reporting.figures.v1. The page is
-self-contained (no external assets, so it works on an isolated network) and refreshes itself
-from /figures.
+All three show the same snapshot the service publishes to reporting.figures.v1. /metrics itself
+is the chassis's (every service has one, with the delivery metrics): reporting adds its figures
+to it through `figures_exposition`. The page is self-contained (no external assets, so it works
+on an isolated network) and refreshes itself from /figures.
 """
 
+from collections.abc import Awaitable, Callable
 from importlib.resources import files
 
 from fastapi import APIRouter
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse
 
 from contracts.reporting import FiguresSnapshot
 from services.reporting.domain.exposition import render_prometheus
 from services.reporting.handlers.figures import FiguresReport
-
-PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
 def figures_router(report: FiguresReport) -> APIRouter:
@@ -25,17 +25,17 @@ def figures_router(report: FiguresReport) -> APIRouter:
     async def figures() -> FiguresSnapshot:
         return await report.snapshot()
 
-    @router.get(
-        "/metrics",
-        summary="Every figure, in the Prometheus text exposition format 0.0.4",
-        response_class=Response,
-        responses={200: {"content": {"text/plain": {}}}},
-    )
-    async def metrics() -> Response:
-        return Response(render_prometheus(await report.snapshot()), media_type=PROMETHEUS_CONTENT_TYPE)
-
     @router.get("/dashboard", summary="A page showing the figures, refreshed every few seconds")
     async def dashboard() -> HTMLResponse:
         return HTMLResponse(page)
 
     return router
+
+
+def figures_exposition(report: FiguresReport) -> Callable[[], Awaitable[str]]:
+    """Every figure in the Prometheus text format 0.0.4, for `Service.metrics` (after the chassis's own)."""
+
+    async def exposition() -> str:
+        return render_prometheus(await report.snapshot())
+
+    return exposition

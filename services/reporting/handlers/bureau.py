@@ -8,11 +8,31 @@ turns that into a transient error, and the whole batch is read and applied again
 domain's transitions are idempotent, so what this batch already wrote changes nothing then.
 
 Events before the grant: the bureau's topics are not ordered against each other, so a staff
-or report event may arrive before its approval's grant. It is parked (kept in the database,
-not dropped) and applied, oldest first, by whichever batch next sees the approval exist: the
-grant's own, or a later one of any bureau topic. To close the race with a grant being written
-at the same moment, parking is followed by a second look for the approval: of two concurrent
-writers, at least one sees the other's write.
+or report event may arrive before its approval's grant. The handler applies the rest of the
+batch and then raises `AwaitingGrant` naming those events; the subscriber turns that into the
+chassis's `Waiting`, and the chassis parks the records (`parked_records`) and hands them to this
+handler again, soon at first and then every few seconds, until the grant is there. They are
+then applied like any other event; after the chassis's wait limit (7 days) they are
+dead-lettered as `prerequisite_missing`.
+
+The "second look" this replaces: reporting used to park such events itself and apply them in
+whichever batch next found the approval, so an event parked while its grant was being written
+(each batch missing the other's write) could have stayed parked for good; it therefore read the
+approval again after parking. The chassis needs no such look: it keeps handing a parked record
+back until the grant is found, so a record that raced its grant is applied at the next release.
+
+Order of one approval's events: a batch comes from one topic, where an approval's events are
+in offset order, and they wait together (only a grant, on its own topic, makes an approval
+known), so none overtakes another there. The chassis hands records back oldest production time
+first within a round of releases, and records parked together stay together. It does not hold a
+later event of the approval behind a parked one, though: one released in an earlier round, or
+consumed after the grant but before the parked one's next release (at most
+DELIVERY_PARK_RETRY_MAX_MS later), is applied first, where the old parking applied parked events
+in the grant's own batch. The approval's state does not depend on it: staff events commute,
+reports come a period apart (far longer than anything waits here), and a revocation is final
+(what comes after it changes nothing, and a revoked approval grants no access whatever its
+staff). Only the order of the published changes can differ; a strict order per approval would
+need the chassis to hold a record while an earlier one of its key is parked.
 """
 
 from collections.abc import Sequence
@@ -24,10 +44,9 @@ from services.reporting.domain.validity import ValidityRules
 from services.reporting.handlers.outbox import Outbox, pending
 from services.reporting.handlers.ports import (
     ApprovalStore,
+    AwaitingGrant,
     Clock,
     Conflict,
-    ParkedEvent,
-    ParkedEvents,
     PendingChange,
     Received,
     StoredApproval,
@@ -49,10 +68,6 @@ class Workset:
             if approval_id not in self._current:
                 self._read[approval_id] = item
                 self._current[approval_id] = item.approval
-
-    @property
-    def known(self) -> set[str]:
-        return set(self._current)
 
     def apply(self, event: BureauEvent, cause: str, correlation_id: str | None) -> bool:
         """False when the approval is not known yet (the event must wait for its grant)."""
@@ -81,11 +96,8 @@ class Workset:
 
 
 class BureauHandler:
-    def __init__(
-        self, store: ApprovalStore, parking: ParkedEvents, outbox: Outbox, rules: ValidityRules, clock: Clock
-    ) -> None:
+    def __init__(self, store: ApprovalStore, outbox: Outbox, rules: ValidityRules, clock: Clock) -> None:
         self._store = store
-        self._parking = parking
         self._outbox = outbox
         self._rules = rules
         self._clock = clock
@@ -94,15 +106,10 @@ class BureauHandler:
         work = Workset(self._clock.now(), self._rules)
         work.add(await self._store.load({e.payload.approval_id for e in events}))
         early = [e for e in events if not work.apply(e.payload, e.event_id, e.correlation_id)]
-        if early:
-            await self._parking.park([ParkedEvent(e.key, e.event_id, e.payload, e.correlation_id) for e in early])
-            work.add(await self._store.load({e.payload.approval_id for e in early}))
-        parked = await self._parking.for_approvals(work.known)
-        for item in parked:
-            work.apply(item.event, item.event_id, item.correlation_id)
         written, conflicts = await work.save(self._store)
         await self._outbox.flush(written)  # what was written goes out now, conflict or not
         if conflicts:
+            # Before AwaitingGrant: the whole batch is read and applied again, the early events with it.
             raise Conflict(f"approvals {', '.join(conflicts)} were written by another writer first")
-        if parked:
-            await self._parking.remove([item.key for item in parked])
+        if early:
+            raise AwaitingGrant({e.event_id: f"the grant of approval {e.payload.approval_id}" for e in early})

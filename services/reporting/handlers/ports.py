@@ -1,6 +1,6 @@
 """What the handlers need from the outside world, as small `Protocol`s, and the values they pass."""
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Generic, Protocol, TypeVar
@@ -9,7 +9,6 @@ from contracts.base import Payload
 from contracts.organisations import ApprovalChanged
 from contracts.reporting import CounterValue, FiguresSnapshot
 from services.reporting.domain.approval import Approval
-from services.reporting.domain.approvals import BureauEvent
 from services.reporting.domain.figures import Increment
 
 P = TypeVar("P", bound=Payload, covariant=True)
@@ -79,24 +78,15 @@ class ApprovalStore(Protocol):
     async def record_run(self, instance: str, today: date, at: datetime) -> None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class ParkedEvent:
-    """A bureau event that arrived before its approval's grant."""
+class AwaitingGrant(Exception):
+    """Events of a batch came before their approval's grant; every other event of the batch was handled.
 
-    key: str
-    event_id: str
-    event: BureauEvent
-    correlation_id: str | None = None
+    `waiting` maps each such event's id to what it waits for. The subscriber hands them to the
+    chassis to be parked and handed back later (`chassis.errors.Waiting`)."""
 
-
-class ParkedEvents(Protocol):
-    async def park(self, events: Sequence[ParkedEvent]) -> None: ...
-
-    async def for_approvals(self, approval_ids: Collection[str]) -> list[ParkedEvent]:
-        """Oldest first."""
-        ...
-
-    async def remove(self, keys: Collection[str]) -> None: ...
+    def __init__(self, waiting: Mapping[str, str]) -> None:
+        self.waiting = dict(waiting)
+        super().__init__(f"{len(self.waiting)} event(s) wait for their approval's grant")
 
 
 class ChangePublisher(Protocol):

@@ -77,7 +77,14 @@ class Reporting:
             outbox_grace_seconds=10.0,
             lag_cache_seconds=0.2,
             figures_rollup_interval_seconds=0.1,
-            delivery=DeliverySettings(batch_timeout_ms=20, retry_backoff_ms=20, retry_backoff_max_ms=200),
+            delivery=DeliverySettings(
+                batch_timeout_ms=20,
+                retry_backoff_ms=20,
+                retry_backoff_max_ms=200,
+                park_retry_ms=50,
+                park_retry_max_ms=200,
+                park_release_interval_ms=50,
+            ),
         )
         return build(settings, clock=self.clock, name=name or self.name, topic_prefix=self.prefix)
 
@@ -85,9 +92,9 @@ class Reporting:
         """Produces each (topic, payload[, event id]) on the test's copy of the topic, in order."""
         await produce(self.kafka, [cloudevent(self.topic(e[0]), e[1], e[2] if len(e) > 2 else None) for e in events])
 
-    async def records(self, topic: Topic) -> list[ConsumerRecord[bytes, bytes]]:
-        """Everything on the test's copy of `topic` so far."""
-        partition = TopicPartition(self.topic(topic).name, 0)
+    async def records(self, topic: Topic, *, suffix: str = "") -> list[ConsumerRecord[bytes, bytes]]:
+        """Everything on the test's copy of `topic` (or of `<topic><suffix>`, say its `.dlq`) so far."""
+        partition = TopicPartition(self.topic(topic).name + suffix, 0)
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self.kafka, enable_auto_commit=False, auto_offset_reset="earliest"
         )
@@ -102,6 +109,10 @@ class Reporting:
             return records
         finally:
             await consumer.stop()
+
+    async def dead_letters(self) -> list[ConsumerRecord[bytes, bytes]]:
+        """Everything on the dead-letter topics of what reporting consumes."""
+        return [r for topic in (*BUREAU, *COUNTED) for r in await self.records(topic, suffix=".dlq")]
 
     async def changes(self) -> list[Change]:
         return [

@@ -8,6 +8,7 @@ import httpx
 
 from contracts.application import Procedure
 from contracts.intake import ApplicationStatus as S
+from contracts.topics import BUREAU_APPROVAL_GRANTED
 from tests.integration.kafka_helpers import eventually
 from tests.integration.reporting.reporting_events import granted
 from tests.integration.reporting.reporting_figure_events import (
@@ -93,8 +94,13 @@ async def test_figures_match_a_known_replay_exactly_through_duplicates_and_a_ful
     assert counters(first) == EXPECTED
     assert first["approvals_due_next_30_days"] == 1
     assert metrics.headers["content-type"].startswith("text/plain; version=0.0.4")
+    # The chassis's /metrics: its delivery metrics first, then reporting's figures.
+    grants = reporting.topic(BUREAU_APPROVAL_GRANTED).name
+    handled = [line for line in metrics.text.splitlines() if line.startswith("delivery_records_handled_total{")]
+    assert [line.rsplit(" ", 1)[1] for line in handled if f'topic="{grants}"' in line] == ["1.0"], "the one grant"
     assert 'applications_by_status{status="under_examination"} 1\n' in metrics.text
     assert 'not_eligible_reasons_total{code="R-A"} 2\n' in metrics.text
+    assert metrics.text.index("delivery_records_handled_total") < metrics.text.index("applications_by_status")
 
     latest = await reporting.database["figure_rollups"].find_one({}, sort=[("number", -1)])
     assert latest is not None

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from contracts.reporting import CounterValue, FiguresSnapshot
 from services.reporting.domain.approval import Approval
 from services.reporting.domain.schedule import next_due_date
-from services.reporting.handlers.ports import ParkedEvent, PendingChange, StoredApproval, Tally
+from services.reporting.handlers.ports import PendingChange, StoredApproval, Tally
 
 
 class FakeApprovalStore:
@@ -72,25 +72,6 @@ class FakeApprovalStore:
 
     async def record_run(self, instance: str, today: date, at: datetime) -> None:
         self.runs[instance] = today
-
-
-class FakeParking:
-    def __init__(self) -> None:
-        self.parked: dict[str, ParkedEvent] = {}
-        self.after_park: Callable[[], None] | None = None
-
-    async def park(self, events: Sequence[ParkedEvent]) -> None:
-        for item in events:
-            self.parked.setdefault(item.key, item)
-        if self.after_park is not None:
-            self.after_park()
-
-    async def for_approvals(self, approval_ids: Collection[str]) -> list[ParkedEvent]:
-        return [p for p in self.parked.values() if p.event.approval_id in approval_ids]
-
-    async def remove(self, keys: Collection[str]) -> None:
-        for key in keys:
-            self.parked.pop(key, None)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from contracts.organisations import ApprovalState
 from services.reporting.domain.approvals import BureauEvent
 from services.reporting.handlers.bureau import BureauHandler
 from services.reporting.handlers.outbox import Outbox, change_id
-from services.reporting.handlers.ports import Conflict, Received, StoredApproval
+from services.reporting.handlers.ports import AwaitingGrant, Conflict, Received, StoredApproval
 from tests.unit.reporting.reporting_builders import (
     APPROVAL_ID,
     RULES,
@@ -19,7 +19,7 @@ from tests.unit.reporting.reporting_builders import (
     staff_added,
     staff_left,
 )
-from tests.unit.reporting.reporting_fakes import FakeApprovalStore, FakeParking, FakePublisher
+from tests.unit.reporting.reporting_fakes import FakeApprovalStore, FakePublisher
 
 NOW = datetime(2026, 2, 1, 3, 0, tzinfo=UTC)
 
@@ -31,11 +31,8 @@ def received(event: BureauEvent, event_id: str, topic: str = "bureau") -> Receiv
 class World:
     def __init__(self) -> None:
         self.store = FakeApprovalStore()
-        self.parking = FakeParking()
         self.publisher = FakePublisher()
-        self.handler = BureauHandler(
-            self.store, self.parking, Outbox(self.store, self.publisher), RULES, FixedClock(NOW)
-        )
+        self.handler = BureauHandler(self.store, Outbox(self.store, self.publisher), RULES, FixedClock(NOW))
 
     async def deliver(self, *events: Received[BureauEvent]) -> None:
         await self.handler.handle(events)
@@ -72,30 +69,67 @@ async def test_one_batch_for_one_approval_is_written_once_as_consecutive_revisio
     assert [m.staff_id for m in world.store.items[APPROVAL_ID].approval.staff] == ["s2"]
 
 
-async def test_an_event_before_its_grant_is_parked_and_applied_when_the_grant_arrives() -> None:
+async def test_an_event_before_its_grant_waits_and_the_rest_of_its_batch_is_applied() -> None:
     world = World()
-    await world.deliver(received(staff_left("s1"), "e-left", "bureau.staff-left"))
+    other = "approval-2"
+    await world.deliver(received(granted(date(2026, 1, 5)).model_copy(update={"approval_id": other}), "e-grant-2"))
+
+    with pytest.raises(AwaitingGrant) as early:
+        await world.deliver(
+            received(staff_left("s1"), "e-left"),
+            received(staff_added("s3").model_copy(update={"approval_id": other}), "e-added-2"),
+        )
+
+    assert early.value.waiting == {"e-left": f"the grant of approval {APPROVAL_ID}"}
+    assert world.publisher.changes == [(other, "granted", 1), (other, "staff_added", 2)]
+    assert APPROVAL_ID not in world.store.items
+
+
+async def test_an_event_handed_back_after_its_grant_is_applied_after_the_grant() -> None:
+    # This is also what covers a grant written while the event was being parked (each batch
+    # missing the other's write): the chassis hands the event back until the grant is found.
+    world = World()
+    with pytest.raises(AwaitingGrant):
+        await world.deliver(received(staff_left("s1"), "e-left"))
     assert world.publisher.published == []
-    assert list(world.parking.parked) == ["bureau.staff-left:e-left"]
 
     await world.deliver(received(granted(date(2026, 1, 5), "s1", "s2"), "e-grant"))
+    await world.deliver(received(staff_left("s1"), "e-left"))  # handed back by the chassis
 
     assert world.publisher.changes == [(APPROVAL_ID, "granted", 1), (APPROVAL_ID, "staff_removed", 2)]
     assert world.publisher.published[1].causation_id == "e-left"
-    assert world.parking.parked == {}
 
 
-async def test_an_event_parked_while_its_grant_is_being_written_is_not_stranded() -> None:
+async def test_events_of_one_approval_wait_together_and_are_applied_in_the_order_handed_back() -> None:
     world = World()
-    grant = World()
-    await grant.deliver(received(granted(date(2026, 1, 5), "s1", "s2"), "e-grant"))
-    # The grant lands between this batch's first look and its parking.
-    world.parking.after_park = lambda: world.store.items.update(grant.store.items)
+    early = (received(staff_added("s3"), "e-added"), received(staff_left("s3"), "e-left"))
+    with pytest.raises(AwaitingGrant) as waiting:
+        await world.deliver(*early)
+    assert set(waiting.value.waiting) == {"e-added", "e-left"}
 
-    await world.deliver(received(staff_left("s1"), "e-left"))
+    await world.deliver(received(granted(date(2026, 1, 5), "s1"), "e-grant"))
+    await world.deliver(*early)
 
-    assert world.publisher.changes == [(APPROVAL_ID, "staff_removed", 2)]
-    assert world.parking.parked == {}
+    assert world.publisher.changes == [
+        (APPROVAL_ID, "granted", 1),
+        (APPROVAL_ID, "staff_added", 2),
+        (APPROVAL_ID, "staff_removed", 3),
+    ]
+    assert [p.causation_id for p in world.publisher.published] == ["e-grant", "e-added", "e-left"]
+
+
+async def test_a_conflict_is_raised_before_waiting_so_the_whole_batch_is_read_again() -> None:
+    world = World()
+    other = "approval-2"
+    await world.deliver(received(granted(date(2026, 1, 5)).model_copy(update={"approval_id": other}), "e-grant-2"))
+    moved_on = world.store.items[other].approval.model_copy(update={"revision": 2})
+    world.store.before_save = lambda _: world.store.items.update({other: StoredApproval(moved_on, (), 2)})
+
+    with pytest.raises(Conflict):
+        await world.deliver(
+            received(staff_left("s1"), "e-left"),
+            received(staff_added("s3").model_copy(update={"approval_id": other}), "e-added-2"),
+        )
 
 
 async def test_a_concurrent_write_fails_the_batch_and_its_retry_publishes_each_change_once() -> None:

@@ -1,4 +1,4 @@
-"""The figures over HTTP: JSON, Prometheus text and a self-contained dashboard page."""
+"""The figures over HTTP: JSON, Prometheus text (on the chassis's /metrics) and a self-contained dashboard page."""
 
 import re
 from collections.abc import AsyncIterator
@@ -6,11 +6,12 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from chassis.clock import FixedClock
-from services.reporting.adapters.http import figures_router
+from chassis.service import Service
+from services.reporting.adapters.http import figures_exposition, figures_router
 from services.reporting.handlers.figures import FiguresReport
+from services.reporting.settings import ReportingSettings
 from tests.unit.reporting.reporting_fakes import FakeApprovalStore, FakeLag, FakeLedger
 
 NOW = datetime(2026, 10, 1, 0, 0, tzinfo=UTC)
@@ -21,8 +22,13 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
     ledger = FakeLedger()
     ledger.totals[("assessments_total", (("outcome", "eligible"),))] = 7
     report = FiguresReport(ledger, FakeApprovalStore(), FakeLag({"intake.application-received.v1": 2}), FixedClock(NOW))
-    app = FastAPI()
-    app.include_router(figures_router(report))
+    # Wired as app.py wires them, on a service that is never started (no server is needed to serve these).
+    service = Service(
+        "reporting", ReportingSettings(kafka_bootstrap_servers="kafka:9092", mongodb_uri="mongodb://mongo"), outputs=[]
+    )
+    service.route(figures_router(report))
+    service.metrics(figures_exposition(report))
+    app = service.asgi()
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://reporting") as http:
         yield http
 
@@ -34,12 +40,16 @@ async def test_figures_are_served_as_json(client: httpx.AsyncClient) -> None:
     assert body["taken_at"] == "2026-10-01T00:00:00Z"
 
 
-async def test_metrics_are_served_in_the_prometheus_text_format(client: httpx.AsyncClient) -> None:
+async def test_metrics_show_the_chassis_delivery_metrics_followed_by_the_figures(client: httpx.AsyncClient) -> None:
     response = await client.get("/metrics")
+    text = response.text
     assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
-    assert 'assessments_total{outcome="eligible"} 7\n' in response.text
-    assert 'consumer_lag_records{topic="intake.application-received.v1"} 2\n' in response.text
-    assert "# TYPE assessments_total counter\n" in response.text
+    assert "# TYPE delivery_records_handled_total counter\n" in text
+    assert "delivery_parked_records 0.0\n" in text
+    assert 'assessments_total{outcome="eligible"} 7\n' in text
+    assert 'consumer_lag_records{topic="intake.application-received.v1"} 2\n' in text
+    assert "# TYPE assessments_total counter\n" in text
+    assert text.index("delivery_parked_records") < text.index("# TYPE assessments_total")
 
 
 async def test_the_dashboard_is_one_self_contained_page_that_refreshes_from_figures(client: httpx.AsyncClient) -> None:
