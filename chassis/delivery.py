@@ -23,7 +23,7 @@ id), which is what makes trying a batch again safe.
 import dataclasses
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import structlog
 from aiokafka import ConsumerRecord
@@ -42,9 +42,11 @@ from chassis.settings import DeliverySettings
 from contracts import cloudevents as ce
 from contracts.topics import Topic
 
+T = TypeVar("T")
 BatchHandler = Callable[[Sequence[Inbound[Any]]], Awaitable[None]]
 
 log = structlog.get_logger("chassis.delivery")
+QUEUED = "an earlier record of its key, parked"
 
 
 @dataclasses.dataclass
@@ -90,7 +92,9 @@ class Delivery:
             await self._dead_letter([(e, None) for e in rejected], ce.DLQ_REASON_MALFORMED)
         if not accepted:
             return
-        outcome = await self._run(accepted)
+        queued = await self._behind_parked(accepted)
+        outcome = await self._run([e for e in accepted if id(e) not in {id(q) for q in queued}])
+        outcome.waiting = [*((e, QUEUED) for e in queued), *outcome.waiting]
         if outcome.waiting:
             now = self.clock.now()
             records = [parked(self.group_id, e.record, why, now) for e, why in outcome.waiting]
@@ -102,6 +106,14 @@ class Delivery:
         self.health.handled.labels(self.topic.name, self.group_id).inc(
             len(accepted) - len(outcome.waiting) - len(outcome.failed)
         )
+
+    async def _behind_parked(self, events: Sequence[Inbound[Any]]) -> list[Inbound[Any]]:
+        """Events whose key has an earlier record parked here: they queue behind it, to keep its order."""
+        keys = {e.record.key for e in events if e.record.key is not None}
+        parked_keys = await self._persistently(
+            lambda: self.parking.parked_keys(self.group_id, keys), "read parked keys"
+        )
+        return [e for e in events if e.record.key in parked_keys] if parked_keys else []
 
     async def redeliver(self, records: Sequence[ParkedRecord], now: datetime) -> None:
         """Hands parked records to the handler again; those still waiting stay parked, the rest leave."""
@@ -161,8 +173,8 @@ class Delivery:
             return error
         return {}
 
-    async def _persistently(self, operation: Callable[[], Awaitable[None]], what: str) -> None:
-        await persistently(
+    async def _persistently(self, operation: Callable[[], Awaitable[T]], what: str) -> T:
+        return await persistently(
             operation,
             self.backoff,
             what=f"{what} ({self.topic.name})",

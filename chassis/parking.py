@@ -8,7 +8,10 @@ its coordinates), and commits. Its neighbours are not held up.
 
 The parked record is handed to the same handler again later (`chassis.delivery`):
 soon at first, then less often (capped backoff), oldest production time first, so
-events released together are applied in the order they were produced. A record that
+events released together are applied in the order they were produced. Within one
+consumer group the parked records of one key form a queue: only its head is handed
+back, and a newly consumed record of a key that has records parked joins the queue
+unseen by the handler, so no record overtakes an earlier one of its key. A record that
 waits longer than the limit is dead-lettered with reason `prerequisite_missing`.
 
 `_id` is the record's coordinates (group, topic, partition, offset): a record parked
@@ -28,6 +31,8 @@ from pymongo.errors import BulkWriteError
 from chassis.mongo import only_duplicates
 
 PARKED = "parked_records"
+_PRODUCTION_ORDER = [("timestamp", ASCENDING), ("topic", ASCENDING), ("partition", ASCENDING), ("offset", ASCENDING)]
+_HEAD_FIELDS = {"group": 1, "key": 1, "topic": 1, "partition": 1, "due_at": 1}
 INDEXES = {PARKED: [IndexModel([("due_at", ASCENDING)], name="due_at")]}
 
 
@@ -79,6 +84,10 @@ class ParkingLot:
         self._parked = database[PARKED]
         self._retry_ms = retry_ms
         self._retry_max_ms = retry_max_ms
+        self.known_empty = False
+        """True when the last count (the release loop counts twice a second) found nothing parked and this
+        instance parked nothing since. Only the instance holding a partition parks its records, so a
+        later record of a parked key on the same partition is never missed."""
 
     def _due(self, attempts: int, now: datetime) -> datetime:
         return now + timedelta(milliseconds=min(self._retry_ms * 2 ** min(attempts, 20), self._retry_max_ms))
@@ -87,6 +96,7 @@ class ParkingLot:
         """Keeps each record (once, whatever the number of calls) and makes it due after the first wait."""
         if not records:
             return
+        self.known_empty = False
         try:
             await self._parked.insert_many([self._document(r, now) for r in records], ordered=False)
         except BulkWriteError as error:
@@ -111,17 +121,42 @@ class ParkingLot:
         }
 
     async def due(self, owned: Collection[tuple[str, str, int]], now: datetime, limit: int) -> list[ParkedRecord]:
-        """Records whose wait is over, in the (group, topic, partition)s named, oldest production time first."""
+        """The head of each key's queue, where its wait is over, in the (group, topic, partition)s named,
+        oldest production time first.
+
+        A key's later records wait behind its earliest one in the same group (one topic's records of
+        one key are in production order on one partition), so a record is never applied before an
+        earlier one of its key: it is released only once that one has left.
+        """
         if not owned:
             return []
-        found = self._parked.find({"due_at": {"$lte": now}}).sort(
-            [("timestamp", ASCENDING), ("topic", ASCENDING), ("partition", ASCENDING), ("offset", ASCENDING)]
-        )
-        records = [_record(d) async for d in found]
-        return [r for r in records if (r.group, r.topic, r.partition) in owned][:limit]
+        found = self._parked.find({}, projection=_HEAD_FIELDS).sort(_PRODUCTION_ORDER)
+        heads: list[str] = []
+        seen: set[tuple[str, bytes | str]] = set()
+        async for head in found:
+            queue = (head["group"], head["key"] if head["key"] is not None else head["_id"])
+            if queue in seen:
+                continue
+            seen.add(queue)
+            if head["due_at"] <= now and (head["group"], head["topic"], head["partition"]) in owned:
+                heads.append(head["_id"])
+        if not heads:
+            return []
+        chosen = self._parked.find({"_id": {"$in": heads[:limit]}}).sort(_PRODUCTION_ORDER)
+        return [_record(d) async for d in chosen]
+
+    async def parked_keys(self, group: str, keys: Collection[bytes]) -> set[bytes]:
+        """Those of `keys` that have a record parked in `group` (a later record of theirs must queue behind)."""
+        if self.known_empty or not keys:
+            return set()
+        found = self._parked.find({"group": group, "key": {"$in": list(keys)}}, projection={"key": 1})
+        return {d["key"] async for d in found}
 
     async def count(self) -> int:
-        return await self._parked.count_documents({})
+        """How many records are parked; while none is, `parked_keys` needs no database round trip."""
+        parked = await self._parked.count_documents({})
+        self.known_empty = parked == 0
+        return parked
 
     async def waiting_again(self, records: Iterable[ParkedRecord], now: datetime) -> None:
         """Released records that still wait: one more attempt, and a longer wait before the next."""

@@ -66,6 +66,9 @@ class FakeParking:
         for r in records:
             self.parked.setdefault(r.id, r)
 
+    async def parked_keys(self, group: str, keys: Any) -> set[bytes]:
+        return {r.key for r in self.parked.values() if r.group == group and r.key in keys}
+
     async def waiting_again(self, records: Sequence[ParkedRecord], now: datetime) -> None:
         self.again.extend(r.id for r in records)
 
@@ -165,6 +168,22 @@ async def test_events_that_wait_are_parked_and_their_neighbours_are_not_held_up(
         (b"app-early", "application not stored yet", 1)
     ]
     assert letters.letters == []
+
+
+async def test_a_record_whose_key_has_an_earlier_record_parked_queues_behind_it_unseen_by_the_handler() -> None:
+    seen: list[str] = []
+
+    async def handle(batch: Sequence[Inbound[Any]]) -> None:
+        seen.extend(e.payload.application_id for e in batch)
+
+    parking = FakeParking()
+    await parking.park([parked_copy("app-1", 0)], NOW)
+    await delivery(handle, parking=parking).deliver(events("app-2", "app-1"))
+    assert seen == ["app-2"]
+    assert sorted((r.offset, r.waits_for) for r in parking.parked.values()) == [
+        (0, "what it needs"),
+        (1, "an earlier record of its key, parked"),
+    ]
 
 
 async def test_parking_waits_out_a_database_outage() -> None:
