@@ -21,18 +21,12 @@ whichever batch next found the approval, so an event parked while its grant was 
 approval again after parking. The chassis needs no such look: it keeps handing a parked record
 back until the grant is found, so a record that raced its grant is applied at the next release.
 
-Order of one approval's events: a batch comes from one topic, where an approval's events are
-in offset order, and they wait together (only a grant, on its own topic, makes an approval
-known), so none overtakes another there. The chassis hands records back oldest production time
-first within a round of releases, and records parked together stay together. It does not hold a
-later event of the approval behind a parked one, though: one released in an earlier round, or
-consumed after the grant but before the parked one's next release (at most
-DELIVERY_PARK_RETRY_MAX_MS later), is applied first, where the old parking applied parked events
-in the grant's own batch. The approval's state does not depend on it: staff events commute,
-reports come a period apart (far longer than anything waits here), and a revocation is final
-(what comes after it changes nothing, and a revoked approval grants no access whatever its
-staff). Only the order of the published changes can differ; a strict order per approval would
-need the chassis to hold a record while an earlier one of its key is parked.
+Order of one approval's events: on one topic they are in offset order, and the chassis keeps
+it (a later record of an approval with records parked queues behind them, and only the head of
+the queue is handed back). Across the bureau's topics the chassis hands records back oldest
+production time first; where two topics' events of one approval are released in different
+rounds, the approval's state does not depend on their order: staff events commute, reports come
+a period apart, and a revocation is final. Only the order of the published changes can differ.
 """
 
 from collections.abc import Sequence
