@@ -8,10 +8,12 @@ its coordinates), and commits. Its neighbours are not held up.
 
 The parked record is handed to the same handler again later (`chassis.delivery`):
 soon at first, then less often (capped backoff), oldest production time first, so
-events released together are applied in the order they were produced. Within one
-consumer group the parked records of one key form a queue: only its head is handed
-back, and a newly consumed record of a key that has records parked joins the queue
-unseen by the handler, so no record overtakes an earlier one of its key. A record that
+events released together are applied in the order they were produced. The parked
+records of one key form a queue, across topics: only its head is handed back. A newly
+consumed record of a key that has records parked in its own consumer group joins the
+queue unseen by the handler, so no record overtakes an earlier one of its key on its
+topic. (A record of another topic is not queued: it may be the very prerequisite the
+parked ones wait for.) A record that
 waits longer than the limit is dead-lettered with reason `prerequisite_missing`.
 
 `_id` is the record's coordinates (group, topic, partition, offset): a record parked
@@ -121,20 +123,20 @@ class ParkingLot:
         }
 
     async def due(self, owned: Collection[tuple[str, str, int]], now: datetime, limit: int) -> list[ParkedRecord]:
-        """The head of each key's queue, where its wait is over, in the (group, topic, partition)s named,
-        oldest production time first.
+        """The head of each key's queue, where its wait is over and it is in a (group, topic, partition)
+        named, oldest production time first.
 
-        A key's later records wait behind its earliest one in the same group (one topic's records of
-        one key are in production order on one partition), so a record is never applied before an
-        earlier one of its key: it is released only once that one has left.
+        A key's parked records, whatever their topic, are handed back one at a time, oldest first: a
+        record is released only once every earlier parked record of its key has left. (A documents
+        request and a decision both parked for an application apply in the order they were produced.)
         """
         if not owned:
             return []
         found = self._parked.find({}, projection=_HEAD_FIELDS).sort(_PRODUCTION_ORDER)
         heads: list[str] = []
-        seen: set[tuple[str, bytes | str]] = set()
+        seen: set[bytes | str] = set()
         async for head in found:
-            queue = (head["group"], head["key"] if head["key"] is not None else head["_id"])
+            queue = head["key"] if head["key"] is not None else head["_id"]
             if queue in seen:
                 continue
             seen.add(queue)

@@ -3,7 +3,7 @@ dead-letters, a broken producer is replaced, and readiness tells a paused subscr
 
 import asyncio
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiokafka.errors import OutOfOrderSequenceNumber
@@ -11,7 +11,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.cloudevents import Inbound, Outgoing
 from chassis.errors import TransientError, Waiting
-from chassis.parking import PARKED
+from chassis.parking import PARKED, ParkedRecord, ParkingLot
 from chassis.service import Service
 from chassis.settings import DeliverySettings, ServiceSettings
 from contracts import cloudevents as ce
@@ -173,3 +173,27 @@ async def test_readiness_and_metrics_show_a_subscription_waiting_out_a_transient
     assert f'delivery_paused{{group="tests.{topic.name}",topic="{topic.name}"}} 1.0' in metrics
     assert "delivery_transient_failures_total" in metrics
     assert recovered.status_code == 200
+
+
+async def test_a_keys_parked_records_are_handed_back_one_at_a_time_oldest_first_whatever_their_topic(
+    database: AsyncDatabase[dict[str, Any]],
+) -> None:
+    lot = ParkingLot(database, retry_ms=1, retry_max_ms=1)
+    now = datetime.now(UTC)
+    request = ParkedRecord("intake.requests", "requests", 0, 5, 1_000, b"app-1", b"{}", (), "acceptance", now)
+    decision = ParkedRecord("intake.decisions", "decisions", 0, 9, 2_000, b"app-1", b"{}", (), "acceptance", now)
+    other = ParkedRecord("intake.decisions", "decisions", 1, 3, 1_500, b"app-2", b"{}", (), "acceptance", now)
+    await lot.park([decision, request, other], now)
+    owned = {
+        ("intake.requests", "requests", 0),
+        ("intake.decisions", "decisions", 0),
+        ("intake.decisions", "decisions", 1),
+    }
+    later = now + timedelta(seconds=1)
+
+    assert [r.id for r in await lot.due(owned, later, 10)] == [request.id, other.id]
+    await lot.waiting_again([request], later)  # the head still waits: nothing of its key overtakes it
+    assert [r.id for r in await lot.due(owned, later, 10)] == [other.id]
+    await lot.remove([request, other])
+    assert [r.id for r in await lot.due(owned, later, 10)] == [decision.id]
+    assert await lot.due(owned - {("intake.decisions", "decisions", 0)}, later, 10) == []
