@@ -1,8 +1,13 @@
 """Kafka batch subscribers: translate consumed events to use-case inputs, delegate, log the outcome.
 
-No rules here. A result the use case could not accept is raised after the batch
-was handled: the delivery layer then isolates the batch record by record (the
-others are duplicates by then and change nothing) and dead-letters just that one.
+No rules here; what the use case answered is raised, after the whole batch was
+handled, in the terms of the delivery layer (`chassis.delivery`):
+- an event that came early (its application not stored yet, or not as far along as
+  the event needs) raises `Waiting`: the delivery layer parks just those records and
+  hands them back later, and the rest of the batch is committed;
+- a submission that cannot be taken raises `RejectedRecord`: the delivery layer
+  isolates the batch record by record (the others are duplicates by then and change
+  nothing) and dead-letters just that one.
 """
 
 from collections.abc import Callable, Sequence
@@ -10,6 +15,7 @@ from typing import Any
 
 import structlog
 
+from chassis import errors
 from chassis.cloudevents import Inbound
 from chassis.delivery import BatchHandler
 from contracts.application import Application
@@ -17,15 +23,15 @@ from contracts.eligibility import ApplicationAssessed
 from contracts.intake import Channel
 from contracts.notification import NoticeSent
 from services.intake.domain.inputs import StatusInput, from_assessment, from_notice_sent
-from services.intake.domain.status import Outcome, WithdrawRefused
-from services.intake.handlers.progress import Applied, ApplyProgress, Progress, Unknown
+from services.intake.domain.status import NotYet, Outcome, WithdrawRefused
+from services.intake.handlers.progress import Applied, ApplyProgress, NotStored, Progress, Result
 from services.intake.handlers.submit import Refused, Submission, SubmitApplications
 
 log = structlog.get_logger("intake")
 
 
-class RejectedRecord(Exception):
-    """The record is well-formed but cannot be taken (reused submission id, unknown application)."""
+class RejectedRecord(errors.Refused):
+    """The record is well-formed but cannot be taken, ever (a reused submission id, attachments too large)."""
 
 
 def on_submitted(submit: SubmitApplications) -> BatchHandler:
@@ -58,21 +64,32 @@ def on_progress(apply: ApplyProgress, translate: Translate) -> BatchHandler:
         if not taken:
             return
         results = await apply([item for _, item in taken])
-        unknown = []
+        waiting: dict[str, str] = {}
         for (event, item), result in zip(taken, results, strict=True):
             with structlog.contextvars.bound_contextvars(
                 event_id=event.id, correlation_id=event.correlation_id, application_id=item.application_id
             ):
-                if isinstance(result, Unknown):
-                    unknown.append(result.application_id)
+                if (waits_for := _waits_for(item, result)) is not None:
+                    waiting[event.id] = waits_for
+                    log.debug("event waits", waits_for=waits_for)  # each release logs it again: not at info
                 elif isinstance(result, Applied):
                     _log_applied(result)
                 elif isinstance(result, WithdrawRefused):  # pragma: no cover - withdrawals come over HTTP
                     log.warning("withdrawal refused", reason=result.reason.value)
-        if unknown:
-            raise RejectedRecord(f"unknown application(s): {', '.join(unknown)}")
+        if waiting:
+            raise errors.Waiting(waiting)
 
     return handle
+
+
+def _waits_for(item: Progress, result: Result) -> str | None:
+    """What an early event waits for, for operators: ids, statuses and kinds only, never personal data."""
+    if isinstance(result, NotStored):
+        return f"application {result.application_id} not stored yet"
+    if isinstance(result, NotYet):
+        needs = " or ".join(result.needs)
+        return f"application {item.application_id} is {result.status}; {item.input.kind} needs {needs}"
+    return None
 
 
 def _log_applied(result: Applied) -> None:

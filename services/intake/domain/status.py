@@ -11,21 +11,30 @@ Rules, in the order `advance` applies them:
 3. Inside the documents loop (requested ⇄ submitted, equal rank) the steps move back
    and forth, so there an input that occurred before the current status was entered
    is stale and moves nothing.
-4. An event that moves nothing is still recorded as a note ("ignored:<reason>"), for
-   the audit trail and so that its redelivery is recognised as a duplicate. A
-   refused withdrawal is not recorded: it is answered (HTTP 409), not stored.
+4. An input that is not allowed now but would be from a status the application can
+   still reach is early (`paths.applies_from`): `advance` returns `NotYet` and records
+   nothing, so that the same input can be handed in again once the application got
+   there (the consumer parks it meanwhile). One that can never apply (a second
+   decision, an ineligible assessment after acceptance), one whose target is reached
+   or passed, and anything after a final status are ignored: nothing waits for what
+   cannot come.
+5. An event that moves nothing (and is not early) is still recorded as a note
+   ("ignored:<reason>"), for the audit trail and so that its redelivery is recognised
+   as a duplicate. A refused withdrawal is not recorded: it is answered (HTTP 409),
+   not stored; a withdrawal is never early (it is allowed from every status before
+   a decision, and from none after).
 
 Choices: examination starts on acceptance, so an eligible assessment moves
 submitted → accepted → under_examination at once (two moves, two revisions). A card
 posted (CardDispatched) is a delivery; ResultDelivered closes the case, passing
 through delivered if no dispatch came first. Documents submitted before any request
-are ignored (not parked): examination's next request or decision sets things right.
-A decision may come from any examination status, with or without a documents round.
+wait for it; if a decision comes first, they are passed and so ignored when handed in
+again. A decision may come from any examination status, with or without a documents
+round; one that comes before acceptance waits for it.
 """
 
 from datetime import datetime
 from enum import StrEnum
-from itertools import pairwise
 
 from pydantic import BaseModel, ConfigDict
 
@@ -34,9 +43,19 @@ from services.intake.domain.application import ApplicationState, TimelineEntry
 from services.intake.domain.dates import as_aware
 from services.intake.domain.inputs import InputKind as K
 from services.intake.domain.inputs import StatusInput
+from services.intake.domain.paths import ahead, allowed, applies_from
 from services.intake.domain.transitions import PATHS, RANK, TRANSITIONS, WITHDRAW_REFUSALS, WithdrawRefusal
 
-__all__ = ["Advance", "IgnoredReason", "Move", "Outcome", "WithdrawRefusal", "WithdrawRefused", "advance"]
+__all__ = [
+    "Advance",
+    "IgnoredReason",
+    "Move",
+    "NotYet",
+    "Outcome",
+    "WithdrawRefusal",
+    "WithdrawRefused",
+    "advance",
+]
 
 
 class Outcome(StrEnum):
@@ -85,19 +104,36 @@ class WithdrawRefused(BaseModel):
     reason: WithdrawRefusal
 
 
-def advance(app: ApplicationState, status_input: StatusInput) -> Advance | WithdrawRefused:
+class NotYet(BaseModel):
+    """The input comes early: it applies only from a status the application has not reached yet.
+
+    Nothing is recorded; handed in again once the application got there, it moves it
+    exactly as it would have, had it come in order.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    status: S
+    """Where the application is now."""
+    needs: tuple[S, ...]
+    """The nearest statuses (by rank) from which the input applies."""
+
+
+def advance(app: ApplicationState, status_input: StatusInput) -> Advance | WithdrawRefused | NotYet:
     """Apply one input to an application. Total: never raises, whatever the order of inputs."""
     if app.has_seen(status_input.source_event_id):
         return Advance(state=app, outcome=Outcome.DUPLICATE)
     path = PATHS.get(status_input.kind)
     if path is None:
         return _record(app, status_input, Outcome.NOTED, status_input.details, None)
-    steps = tuple(s for s in path if s != app.status and RANK[s] >= RANK[app.status])
+    steps = ahead(app.status, path)
     reason = _why_not(app, status_input, steps)
     if reason is None:
         return _move(app, status_input, steps)
     if status_input.kind is K.WITHDRAW_REQUESTED:
         return WithdrawRefused(reason=WITHDRAW_REFUSALS.get(app.status, WithdrawRefusal.ALREADY_DECIDED))
+    if reason is IgnoredReason.NOT_ALLOWED and (needs := applies_from(app.status, path)):
+        return NotYet(status=app.status, needs=needs)
     return _record(app, status_input, Outcome.IGNORED, f"ignored:{reason.value}", reason)
 
 
@@ -106,9 +142,8 @@ def _why_not(app: ApplicationState, given: StatusInput, steps: tuple[S, ...]) ->
         return IgnoredReason.FINAL
     if not steps:
         return IgnoredReason.ALREADY_PASSED
-    for before, after in pairwise((app.status, *steps)):
-        if after not in TRANSITIONS[before]:
-            return IgnoredReason.NOT_ALLOWED
+    if not allowed(app.status, steps):
+        return IgnoredReason.NOT_ALLOWED
     if RANK[steps[0]] == RANK[app.status] and _entered_after(app, given.occurred_at):
         return IgnoredReason.STALE
     return None

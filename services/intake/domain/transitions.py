@@ -1,8 +1,9 @@
 """The status machine's tables: allowed moves, how far along each status is, where inputs lead.
 
 Data, not code, so that the rules read as one page and a test can check them whole
-(no move lowers the rank; withdrawal only before a decision). `status.advance`
-applies them; its docstring says how.
+(no move lowers the rank; withdrawal only before a decision). `LATER` is derived
+from `TRANSITIONS`, never written by hand. `status.advance` applies them; its
+docstring says how.
 """
 
 from collections.abc import Mapping
@@ -47,6 +48,21 @@ PATHS: Final[Mapping[K, tuple[S, ...]]] = {
     K.WITHDRAW_REQUESTED: (S.WITHDRAWN,),
 }
 """Where each input leads. Kinds not listed (notices sent, COE issued) are timeline notes only."""
+
+
+def _later(status: S) -> frozenset[S]:
+    reached: set[S] = set()
+    frontier = set(TRANSITIONS[status])
+    while frontier:
+        reached |= frontier
+        frontier = {after for before in frontier for after in TRANSITIONS[before]} - reached
+    return frozenset(reached - {status})
+
+
+LATER: Final[Mapping[S, frozenset[S]]] = {status: _later(status) for status in S}
+"""Every other status an application may still reach from each one, by one or more allowed moves.
+
+What tells an early input (it applies from a status still ahead) from one that never will."""
 
 
 class WithdrawRefusal(StrEnum):

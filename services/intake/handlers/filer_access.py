@@ -39,4 +39,5 @@ class FilerAccess:
             return result.advance.state
         if isinstance(result, WithdrawRefused):
             return result
-        return None  # gone between the two reads: cannot happen, applications are never deleted
+        # NotStored or NotYet: neither happens (applications are never deleted; a withdrawal is never early).
+        return None

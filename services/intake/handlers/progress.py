@@ -7,6 +7,10 @@ for all the receipt numbers the batch gives out; one bulk write of version-guard
 updates, each carrying the new state and its events; then one publish. Duplicates
 change nothing (the status machine knows them by their event id), but if their
 application still has events pending those are published again.
+
+An input for an application not stored yet (`NotStored`), or one the status machine
+finds early (`NotYet`), changes nothing and is answered as such: the caller hands it
+in again later, and it is then applied exactly as it would have been in order.
 """
 
 from collections.abc import Sequence
@@ -18,7 +22,7 @@ from services.intake.domain.application import with_receipt_number
 from services.intake.domain.dates import jst_date
 from services.intake.domain.inputs import StatusInput
 from services.intake.domain.numbering import format_receipt_number, receipt_counter_key
-from services.intake.domain.status import Advance, Outcome, WithdrawRefused, advance
+from services.intake.domain.status import Advance, NotYet, Outcome, WithdrawRefused, advance
 from services.intake.handlers.concurrency import Writer, retrying
 from services.intake.handlers.outputs import Outputs
 from services.intake.handlers.ports import (
@@ -46,11 +50,13 @@ class Applied:
 
 
 @dataclass(frozen=True, slots=True)
-class Unknown:
+class NotStored:
+    """No application by this id is stored (yet): its submission may still be on its way."""
+
     application_id: str
 
 
-Result = Applied | Unknown | WithdrawRefused
+Result = Applied | NotStored | NotYet | WithdrawRefused
 
 
 class ApplyProgress(Writer):
@@ -71,10 +77,10 @@ class ApplyProgress(Writer):
         for item in items:
             stored = current.get(item.application_id)
             if stored is None:
-                results.append(Unknown(item.application_id))
+                results.append(NotStored(item.application_id))
                 continue
             result = advance(stored.state, item.input)
-            if isinstance(result, WithdrawRefused):
+            if isinstance(result, WithdrawRefused | NotYet):
                 results.append(result)
                 continue
             results.append(Applied(item.application_id, result.outcome, result.state.status, result))

@@ -61,6 +61,23 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def service_env(settings: IntakeSettings, database: str, port: int) -> dict[str, str]:
+    """The environment of a service process that is the test's instance: its topics, database and port."""
+    return {
+        "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
+        "MONGODB_URI": settings.mongodb_uri,
+        "MONGODB_DATABASE": database,
+        "INSTANCE_NAME": settings.instance_name,
+        "TOPIC_SUFFIX": settings.topic_suffix,
+        "JWT_SECRET": SECRET,
+        "HTTP_PORT": str(port),
+        "LOG_LEVEL": "warning",
+        "OUTBOX_GRACE_SECONDS": "0.5",
+        "OUTBOX_RELAY_INTERVAL_SECONDS": "0.2",
+        "PUBLISH_TIMEOUT_SECONDS": "1",
+    }
+
+
 @contextmanager
 def service_process(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
     """`uv run python -m services.intake` in its own process group, so that a kill reaches the service
@@ -115,19 +132,7 @@ async def test_a_kill_between_store_and_publish_loses_nothing_and_doubles_nothin
 async def crash_and_recover(settings: IntakeSettings, database: AsyncDatabase[dict[str, Any]], logs: Path) -> None:
     kafka = settings.kafka_bootstrap_servers
     port = free_port()
-    env = {
-        "KAFKA_BOOTSTRAP_SERVERS": kafka,
-        "MONGODB_URI": settings.mongodb_uri,
-        "MONGODB_DATABASE": database.name,
-        "INSTANCE_NAME": settings.instance_name,
-        "TOPIC_SUFFIX": settings.topic_suffix,
-        "JWT_SECRET": SECRET,
-        "HTTP_PORT": str(port),
-        "LOG_LEVEL": "warning",
-        "OUTBOX_GRACE_SECONDS": "0.5",
-        "OUTBOX_RELAY_INTERVAL_SECONDS": "0.2",
-        "PUBLISH_TIMEOUT_SECONDS": "1",
-    }
+    env = service_env(settings, database.name, port)
     portal_submission = f"sub-{uuid.uuid4().hex[:8]}"
     http_submission = f"sub-{uuid.uuid4().hex[:8]}"
     ids = [application_id_for(s, "staff-1") for s in (portal_submission, http_submission)]

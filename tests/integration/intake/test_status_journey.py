@@ -176,14 +176,14 @@ async def provisional_number(database: AsyncDatabase[dict[str, Any]], applicatio
     return str(found["provisional_number"])
 
 
-async def status_becomes(client: httpx.AsyncClient, number: str, status: str) -> dict[str, Any]:
+async def status_becomes(client: httpx.AsyncClient, number: str, status: str, timeout: float = 20) -> dict[str, Any]:
     seen: dict[str, Any] = {}
 
     async def reached() -> bool:
         seen.update((await client.get(f"/v1/applications/{number}", headers=bearer("staff-1"))).json())
         return seen.get("status") == status
 
-    await eventually(reached, timeout=20, interval=0.05)
+    await eventually(reached, timeout=timeout, interval=0.05)
     return seen
 
 

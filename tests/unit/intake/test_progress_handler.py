@@ -14,9 +14,10 @@ from contracts.topics import (
 )
 from services.intake.domain import inputs
 from services.intake.domain.numbering import is_valid_receipt_number
+from services.intake.domain.status import NotYet
 from services.intake.domain.status import Outcome as Moved
 from services.intake.handlers.ports import Contention
-from services.intake.handlers.progress import Applied, Progress, Unknown
+from services.intake.handlers.progress import Applied, NotStored, Progress
 from services.intake.handlers.submit import Received, Submission
 
 from .fakes import NOW
@@ -42,6 +43,17 @@ def assessment(application_id: str, event_id: str, eligible: bool = True) -> Pro
         assessed_at=LATER,
     )
     return Progress(application_id, inputs.from_assessment(event, event_id), "corr", event.reasons)
+
+
+def decision(application_id: str, event_id: str) -> Progress:
+    event = DecisionMade(
+        application_id=application_id,
+        receipt_number="ON-2026-000000001-00",
+        outcome=Outcome.GRANTED,
+        decided_on=date(2026, 3, 20),
+        receipt_method="post",
+    )
+    return Progress(application_id, inputs.from_decision(event, event_id), "corr-g")
 
 
 def documents_requested(application_id: str, event_id: str, at: datetime = LATER) -> Progress:
@@ -148,14 +160,48 @@ async def test_receipt_numbers_of_a_batch_come_from_one_reservation() -> None:
     assert intake.numbers.calls[-1] == ("receipt:ON:2026", 3)
 
 
-async def test_an_event_for_an_unknown_application_is_reported_and_the_rest_applied() -> None:
+async def test_an_event_for_an_application_not_stored_yet_is_answered_so_and_the_rest_applied() -> None:
     intake = Intake()
     [application_id] = await submitted(intake, "sub-1")
 
-    unknown, applied = await intake.progress([assessment("app-nope", "evt-x"), assessment(application_id, "evt-a")])
+    not_stored, applied = await intake.progress([assessment("app-nope", "evt-x"), assessment(application_id, "evt-a")])
 
-    assert unknown == Unknown("app-nope")
+    assert not_stored == NotStored("app-nope")
     assert isinstance(applied, Applied)
+
+
+async def test_an_early_decision_changes_nothing_and_publishes_nothing_and_its_neighbours_are_applied() -> None:
+    intake = Intake()
+    [early_id, examined_id] = await submitted(intake, "sub-1", "sub-2")
+    await intake.progress([assessment(examined_id, "evt-a")])
+    before = intake.applications.documents[early_id]
+    published = len(intake.publisher.published)
+
+    early, applied = await intake.progress([decision(early_id, "evt-g1"), decision(examined_id, "evt-g2")])
+
+    assert early == NotYet(status=ApplicationStatus.SUBMITTED, needs=(ApplicationStatus.UNDER_EXAMINATION,))
+    assert intake.applications.documents[early_id] == before
+    assert isinstance(applied, Applied)
+    assert applied.status is ApplicationStatus.GRANTED
+    assert {e.data.application_id for e in intake.publisher.published[published:]} == {examined_id}  # type: ignore[attr-defined]
+
+
+async def test_a_decision_applied_after_waiting_publishes_exactly_what_it_would_have_in_order() -> None:
+    in_order, waited = Intake(), Intake()
+    [application_id] = await submitted(in_order, "sub-1")
+    assert await submitted(waited, "sub-1") == [application_id]
+
+    await in_order.progress([assessment(application_id, "evt-a")])
+    await in_order.progress([decision(application_id, "evt-g")])
+    [early] = await waited.progress([decision(application_id, "evt-g")])
+    await waited.progress([assessment(application_id, "evt-a")])
+    await waited.progress([decision(application_id, "evt-g")])
+
+    assert isinstance(early, NotYet)
+    assert waited.publisher.published == in_order.publisher.published
+    assert waited.applications.documents[application_id] == in_order.applications.documents[application_id]
+    granted = waited.publisher.of_topic(INTAKE_APPLICATION_STATUS_CHANGED.name)[-1]
+    assert (granted.data.status, granted.causation_id, granted.correlation_id) == ("granted", "evt-g", "corr-g")  # type: ignore[attr-defined]
 
 
 async def test_a_write_that_loses_a_race_reads_again_and_applies_once() -> None:

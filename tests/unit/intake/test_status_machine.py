@@ -8,12 +8,13 @@ from services.intake.domain.inputs import InputKind as K
 from services.intake.domain.status import (
     Advance,
     IgnoredReason,
+    NotYet,
     Outcome,
     WithdrawRefusal,
     WithdrawRefused,
     advance,
 )
-from services.intake.domain.transitions import RANK, TRANSITIONS
+from services.intake.domain.transitions import LATER, PATHS, RANK, TRANSITIONS
 
 from .builders import a_submitted_application, an_input, moved, status_entries
 
@@ -28,6 +29,9 @@ JOURNEY = (
     K.RESULT_DELIVERED,
 )
 PRE_DECISION = (S.SUBMITTED, S.ACCEPTED, S.UNDER_EXAMINATION, S.DOCUMENTS_REQUESTED, S.DOCUMENTS_SUBMITTED)
+FINAL = (S.NOT_ELIGIBLE, S.WITHDRAWN, S.CLOSED)
+EVENTS = tuple(kind for kind in PATHS if kind is not K.WITHDRAW_REQUESTED)
+"""Every upstream event that may move a status (the withdrawal is the filer's command)."""
 
 
 def an_application_in(status: S) -> ApplicationState:
@@ -171,12 +175,10 @@ def test_a_late_documents_request_after_the_decision_is_recorded_but_moves_nothi
     assert result.state.timeline[-1].source_event_id == "evt-late"
 
 
-def test_documents_submitted_before_any_request_are_ignored():
+def test_documents_submitted_before_any_request_wait_for_the_request():
     result = advance(an_application_in(S.UNDER_EXAMINATION), an_input(K.DOCUMENTS_SUBMITTED, "evt-s", 99))
 
-    assert isinstance(result, Advance)
-    assert result.state.status is S.UNDER_EXAMINATION
-    assert result.ignored_reason is IgnoredReason.NOT_ALLOWED
+    assert result == NotYet(status=S.UNDER_EXAMINATION, needs=(S.DOCUMENTS_REQUESTED,))
 
 
 def test_a_documents_submission_older_than_the_request_it_would_answer_is_stale():
@@ -204,6 +206,110 @@ def test_naive_and_aware_times_are_compared_without_raising():
 
     assert isinstance(result, Advance)
     assert result.state.status is S.DOCUMENTS_SUBMITTED
+
+
+@pytest.mark.parametrize("status", [S.SUBMITTED, S.ACCEPTED])
+@pytest.mark.parametrize("decision", [K.DECISION_GRANTED, K.DECISION_DENIED])
+def test_a_decision_before_the_examination_started_waits_for_it(status, decision):
+    result = advance(an_application_in(status), an_input(decision, "evt-g", 99))
+
+    assert result == NotYet(status=status, needs=(S.UNDER_EXAMINATION,))
+
+
+@pytest.mark.parametrize("delivery", [K.CARD_DISPATCHED, K.RESULT_DELIVERED])
+@pytest.mark.parametrize("status", PRE_DECISION)
+def test_a_result_delivered_or_a_card_dispatched_before_the_decision_waits_for_the_decision(delivery, status):
+    result = advance(an_application_in(status), an_input(delivery, "evt-c", 99))
+
+    assert result == NotYet(status=status, needs=(S.DENIED, S.GRANTED))
+
+
+def test_an_early_event_records_nothing_and_moves_as_in_order_once_handed_in_again():
+    decision = an_input(K.DECISION_GRANTED, "evt-g", 99)
+    submitted = a_submitted_application()
+    assert isinstance(advance(submitted, decision), NotYet)
+    accepted = moved(submitted, K.ASSESSED_ELIGIBLE)
+
+    later = advance(accepted, decision)
+
+    assert isinstance(later, Advance)
+    assert later.outcome is Outcome.MOVED
+    assert [(m.previous_status, m.status, m.revision, m.at) for m in later.moves] == [
+        (S.UNDER_EXAMINATION, S.GRANTED, 4, decision.occurred_at)
+    ]
+    assert later.entries[0].source_event_id == "evt-g"
+
+
+def test_an_ineligible_assessment_after_acceptance_outranks_the_status_but_can_never_apply_so_is_ignored():
+    app = an_application_in(S.UNDER_EXAMINATION)
+    assert RANK[S.NOT_ELIGIBLE] > RANK[app.status]
+
+    result = advance(app, an_input(K.ASSESSED_NOT_ELIGIBLE, "evt-late", 99))
+
+    assert isinstance(result, Advance)
+    assert result.ignored_reason is IgnoredReason.NOT_ALLOWED
+    assert result.state.timeline[-1].note == "ignored:not_allowed"
+
+
+def test_documents_submitted_for_a_granted_application_are_ignored_not_kept_waiting():
+    result = advance(an_application_in(S.GRANTED), an_input(K.DOCUMENTS_SUBMITTED, "evt-s", 99))
+
+    assert isinstance(result, Advance)
+    assert result.ignored_reason is IgnoredReason.ALREADY_PASSED
+
+
+@pytest.mark.parametrize("kind", EVENTS)
+@pytest.mark.parametrize("status", FINAL)
+def test_nothing_waits_on_a_final_application(status, kind):
+    result = advance(an_application_in(status), an_input(kind, "evt-late", 99))
+
+    assert isinstance(result, Advance)
+    assert result.ignored_reason is IgnoredReason.FINAL
+
+
+WAITING = {
+    S.SUBMITTED: {K.DOCUMENTS_REQUESTED, K.DOCUMENTS_SUBMITTED, K.DECISION_GRANTED, K.DECISION_DENIED,
+                  K.CARD_DISPATCHED, K.RESULT_DELIVERED},
+    S.ACCEPTED: {K.DOCUMENTS_REQUESTED, K.DOCUMENTS_SUBMITTED, K.DECISION_GRANTED, K.DECISION_DENIED,
+                 K.CARD_DISPATCHED, K.RESULT_DELIVERED},
+    S.UNDER_EXAMINATION: {K.DOCUMENTS_SUBMITTED, K.CARD_DISPATCHED, K.RESULT_DELIVERED},
+    S.DOCUMENTS_REQUESTED: {K.CARD_DISPATCHED, K.RESULT_DELIVERED},
+    S.DOCUMENTS_SUBMITTED: {K.CARD_DISPATCHED, K.RESULT_DELIVERED},
+}  # fmt: skip
+"""The whole early table: in each status, the events that wait. Every other event applies or is ignored."""
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_exactly_the_events_of_the_table_wait_each_for_statuses_ahead_from_which_it_applies(status):
+    app = an_application_in(status)
+    waiting = set()
+    for kind in EVENTS:
+        result = advance(app, an_input(kind, "evt-x", 99))
+        if not isinstance(result, NotYet):
+            continue
+        waiting.add(kind)
+        assert result.needs
+        assert set(result.needs) <= LATER[status]
+        for needed in result.needs:
+            there = advance(an_application_in(needed), an_input(kind, "evt-x", 99))
+            assert isinstance(there, Advance)
+            assert there.moved
+
+    assert waiting == WAITING.get(status, set())
+
+
+def test_an_application_may_still_reach_exactly_the_statuses_ahead_of_it():
+    assert LATER[S.SUBMITTED] == set(S) - {S.SUBMITTED}
+    assert LATER[S.DOCUMENTS_REQUESTED] == {
+        S.DOCUMENTS_SUBMITTED,
+        S.GRANTED,
+        S.DENIED,
+        S.DELIVERED,
+        S.CLOSED,
+        S.WITHDRAWN,
+    }
+    assert LATER[S.GRANTED] == {S.DELIVERED, S.CLOSED}
+    assert all(not LATER[final] for final in FINAL)
 
 
 def test_the_table_has_a_row_for_every_status_and_no_move_lowers_the_rank():

@@ -1,16 +1,27 @@
-"""The Kafka subscribers translate and delegate; what the use case cannot take is raised for the dead-letter topic."""
+"""The Kafka subscribers translate and delegate; what came early is raised to wait, what cannot be taken as refused."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
+from chassis import errors
 from chassis.cloudevents import Inbound
 from contracts.application import Application
-from contracts.intake import Channel
+from contracts.eligibility import ApplicationAssessed
+from contracts.examination import DecisionMade, Outcome
+from contracts.intake import ApplicationStatus, Channel
 from contracts.notification import NoticeSent
 from contracts.topics import INTAKE_APPLICATION_RECEIVED
-from services.intake.adapters.subscribers import RejectedRecord, notice_sent, on_progress, on_submitted
+from services.intake.adapters.subscribers import (
+    RejectedRecord,
+    assessed,
+    examination,
+    notice_sent,
+    on_progress,
+    on_submitted,
+)
+from services.intake.domain.inputs import from_decision
 from services.intake.handlers.submit import Received, Submission
 
 from .wiring import Intake, an_application
@@ -31,6 +42,32 @@ def notice(application_id: str | None, event_id: str = "evt-n") -> Inbound[Notic
         sent_at=datetime(2026, 3, 2, 2, tzinfo=UTC),
     )
     return inbound(data, event_id)
+
+
+def eligible(application_id: str) -> ApplicationAssessed:
+    return ApplicationAssessed(
+        application_id=application_id,
+        eligible=True,
+        ruleset_version="2026-01",
+        rules_date=date(2026, 3, 2),
+        assessed_at=datetime(2026, 3, 2, 3, tzinfo=UTC),
+    )
+
+
+def decided(application_id: str, event_id: str) -> Inbound[DecisionMade]:
+    data = DecisionMade(
+        application_id=application_id,
+        receipt_number="ON-2026-000000001-00",
+        outcome=Outcome.GRANTED,
+        decided_on=date(2026, 3, 20),
+        receipt_method="post",
+    )
+    return inbound(data, event_id)
+
+
+async def stored(intake: Intake, *submission_ids: str) -> list[str]:
+    results = await intake.submit([Submission(an_application(s), Channel.KAFKA, f"evt-{s}") for s in submission_ids])
+    return [r.state.application_id for r in results if isinstance(r, Received)]
 
 
 async def test_submissions_from_the_portal_are_received_over_kafka() -> None:
@@ -56,6 +93,10 @@ async def test_a_reused_submission_id_is_raised_after_the_rest_of_the_batch_is_s
     assert len(intake.applications.documents) == 2
 
 
+def test_a_rejected_record_is_an_expected_refusal_for_the_delivery_layer() -> None:
+    assert issubclass(RejectedRecord, errors.Refused)
+
+
 async def test_a_notice_about_an_application_is_noted_on_its_timeline() -> None:
     intake = Intake()
     [received] = await intake.submit([Submission(an_application(), Channel.KAFKA, "evt-1")])
@@ -76,8 +117,27 @@ async def test_a_notice_about_no_application_is_not_intakes_concern() -> None:
     assert intake.applications.reads == 0
 
 
-async def test_an_event_for_an_unknown_application_is_raised_for_the_dead_letter_topic() -> None:
+async def test_an_event_for_an_application_not_stored_yet_waits_for_it() -> None:
     intake = Intake()
 
-    with pytest.raises(RejectedRecord, match="unknown application"):
+    with pytest.raises(errors.Waiting) as raised:
         await on_progress(intake.progress, notice_sent)([notice("app-unknown")])
+
+    assert raised.value.waiting == {"evt-n": "application app-unknown not stored yet"}
+
+
+async def test_an_early_decision_waits_while_its_neighbours_in_the_batch_are_applied() -> None:
+    intake = Intake()
+    [early_id, examined_id] = await stored(intake, "sub-1", "sub-2")
+    await on_progress(intake.progress, assessed)([inbound(eligible(examined_id), "evt-a")])
+
+    with pytest.raises(errors.Waiting) as raised:
+        await on_progress(intake.progress, examination(from_decision))(
+            [decided(early_id, "evt-g1"), decided(examined_id, "evt-g2")]
+        )
+
+    assert raised.value.waiting == {
+        "evt-g1": f"application {early_id} is submitted; decision_granted needs under_examination"
+    }
+    assert intake.applications.documents[early_id].state.status is ApplicationStatus.SUBMITTED
+    assert intake.applications.documents[examined_id].state.status is ApplicationStatus.GRANTED
