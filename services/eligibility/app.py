@@ -6,7 +6,8 @@ Consumes:
 Produces:
   eligibility.application-assessed.v1  one decision per received event, eligible or not with every reason;
                                        a redelivered event republishes its decision under the same id
-Owns: the `eligibility` database: decisions (keyed by source event id), approvals (the projection).
+Owns: the `eligibility` database: decisions (keyed by source event id), approvals (the projection); the
+  chassis's parked_records (none today: nothing eligibility reads can come early).
 Reads at start-up: the rule files in RULES_DIR; a bad one stops the service with a RuleFileError
   naming the file and the field.
 """

@@ -10,7 +10,8 @@ HTTP (/v1, bearer JWT): submit one or a batch, read status and timeline, proof o
 Produces (each keyed by application id, through the outbox in the application's document):
 - intake.application-received.v1, intake.application-accepted.v1, intake.application-not-eligible.v1,
   intake.application-withdrawn.v1, intake.application-status-changed.v1
-Owns: the `intake` database: applications (with their outboxes), number_blocks, idempotency_keys.
+Owns: the `intake` database: applications (with their outboxes), number_blocks, idempotency_keys; the
+  chassis's parked_records (examination events that came before the status they need).
 """
 
 import dataclasses
