@@ -34,7 +34,7 @@ async def test_each_received_application_is_decided_and_a_duplicate_event_gets_t
         await eligibility.send(arrival(baseline(FilerCategory.FOREIGN_NATIONAL), individual, source))
         both = await eligibility.read(since, [individual], 2)
 
-    assert ready.json()["checks"] == {"kafka": "ok", "mongodb": "ok"}
+    assert ready.json()["checks"] == {"kafka": "ok", "mongodb": "ok", "delivery": "ok"}
     decided = {record.key.decode(): json.loads(record.value) for record in first}
     assert decided[individual]["eligible"] is True
     assert decided[individual]["rules_date"] == FILING_DATE.isoformat()
