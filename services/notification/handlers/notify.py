@@ -53,6 +53,7 @@ from services.notification.handlers.ports import (
     State,
     TemporaryFailure,
 )
+from services.notification.handlers.recording import OutcomeRecorder
 from services.notification.handlers.sending import Sender
 
 log = structlog.get_logger("notification.notify")
@@ -96,14 +97,16 @@ class Notifier:
         now = to_millisecond(self._clock.now())
         entries = await self._entries(plan.notices, now)
         to_send = [(n, s) for n, s in plan.notices if entries[n.notice_id].state is State.PENDING]
-        results = await self._sender.send_all(to_send, now)
-
+        async with OutcomeRecorder(self._ledger, self._persist) as recorder:
+            results = await self._sender.send_all(
+                to_send, now, answered=lambda n, r: recorder.record(settled(entries[n.notice_id], r, now))
+            )
         done = [settled(entries[n.notice_id], r, now) for (n, _), r in zip(to_send, results, strict=True)
                 if not isinstance(r, BaseException)]  # fmt: skip
         errors = {n.notice_id: r for (n, _), r in zip(to_send, results, strict=True) if isinstance(r, BaseException)}
         left.errors += errors.values()
         refused = [Rejected(e.source_event_id, e.reason or "") for e in done if e.state is State.FAILED]
-        await self._remember(done, errors, refused, rejections, now)
+        await self._remember(errors, refused, rejections, now)
         replayed = [entries[n.notice_id] for n, _ in plan.notices if entries[n.notice_id].state is not State.PENDING]
         if done or replayed:
             # May fail (the broker away): the batch is tried again, finds these settled and only publishes again.
@@ -121,19 +124,17 @@ class Notifier:
 
     async def _remember(
         self,
-        done: Sequence[Entry],
         errors: dict[str, BaseException],
         refused: Sequence[Rejected],
         rejections: Rejections,
         now: datetime,
     ) -> None:
-        """Records what the mail server answered, each write waited out until it sticks.
+        """Records the rest of what the mail server answered (each outcome is in the ledger already: see
+        handlers/recording.py), each write waited out until it sticks.
 
         Nothing here may fail the batch for a passing reason (the database or the broker away): the
         batch would be tried again and send every notice whose outcome is not recorded yet.
         """
-        if done:
-            await self._persist(lambda: self._ledger.settle(done), "record notice outcomes")
         if postponed := [i for i, error in errors.items() if isinstance(error, TemporaryFailure)]:
             reason = str(errors[postponed[0]])
             await self._persist(lambda: self._ledger.postpone(postponed, reason, now), "count postponed notices")

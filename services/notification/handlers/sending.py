@@ -9,7 +9,7 @@ permanent refusal, or the exception (a `TemporaryFailure` to retry, anything els
 """
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import structlog
@@ -23,6 +23,7 @@ from services.notification.handlers.ports import Delivered, Mail, Mailer, Source
 log = structlog.get_logger("notification.sending")
 
 Result = Delivered | Undeliverable | BaseException
+Answered = Callable[[Notice, Delivered | Undeliverable], None]
 
 
 class Sender:
@@ -39,12 +40,17 @@ class Sender:
     def message_id(self, notice_id: str) -> str:
         return mime.message_id(notice_id, self._message_id_domain)
 
-    async def send_all(self, notices: Sequence[tuple[Notice, Source]], at: datetime) -> list[Result]:
+    async def send_all(
+        self, notices: Sequence[tuple[Notice, Source]], at: datetime, answered: Answered = lambda n, r: None
+    ) -> list[Result]:
+        """One result per notice, in order; `answered` is told of each answer the moment it comes."""
         slots = asyncio.Semaphore(self._concurrency)
 
         async def one(notice: Notice, source: Source) -> Delivered | Undeliverable:
             async with slots:
-                return await self._send(notice, source, at)
+                result = await self._send(notice, source, at)
+            answered(notice, result)
+            return result
 
         return await asyncio.gather(*(one(n, s) for n, s in notices), return_exceptions=True)
 

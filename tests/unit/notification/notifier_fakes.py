@@ -6,6 +6,7 @@ the notifier waits such failures out through the service's own `persist`, with w
 millisecond.
 """
 
+import asyncio
 import dataclasses
 import email
 import email.policy
@@ -111,9 +112,13 @@ class FakeMailer:
     temporary: set[str] = field(default_factory=set)
     permanent: set[str] = field(default_factory=set)
     broken: set[str] = field(default_factory=set)
+    held: dict[str, asyncio.Event] = field(default_factory=dict)
+    """Sends of these notices (by id) wait until their event is set: a slow answer."""
 
     async def send(self, mail: Mail) -> Delivered | Undeliverable:
         first = mail.recipients[0]
+        if mail.notice_id in self.held:
+            await self.held[mail.notice_id].wait()
         if first in self.temporary:
             raise TemporaryFailure("451 4.3.0 try later")
         if first in self.permanent:

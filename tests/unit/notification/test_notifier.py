@@ -1,5 +1,6 @@
 """The notifier over fakes: each notice e-mailed at most once, its outcome published, failures sorted."""
 
+import asyncio
 import dataclasses
 from collections.abc import Collection
 
@@ -50,6 +51,29 @@ async def test_a_new_notice_is_claimed_sent_settled_and_its_sent_event_published
     assert (event.recipient_count, event.sent_at, event.source_event_id) == (2, NOW, "evt-acc")
     assert outcome_event_id(published.notice_id, published.state) == "evt-acc:application_accepted:sent"
     assert published.correlation_id == "corr-1"
+
+
+async def test_each_outcome_is_recorded_as_soon_as_the_server_answers_not_when_the_chunk_is_done(w: Wiring) -> None:
+    slow = asyncio.Event()
+    w.mailer.held["evt-slow:submission_received"] = slow
+    fast = source(received(), "evt-fast")
+    held = source(received(), "evt-slow")
+    handling = asyncio.create_task(w.handle(fast, held))
+
+    async def recorded(notice_id: str) -> bool:
+        for _ in range(5000):
+            entry = w.ledger.entries.get(notice_id)
+            if entry is not None and entry.state is State.SENT:
+                return True
+            await asyncio.sleep(0.001)
+        return False
+
+    # A crash now would repeat only the notice still in flight: the other one is in the ledger already.
+    assert await recorded("evt-fast:submission_received")
+    assert w.ledger.entries["evt-slow:submission_received"].state is State.PENDING
+    slow.set()
+    await handling
+    assert w.ledger.entries["evt-slow:submission_received"].state is State.SENT
 
 
 async def test_a_redelivered_event_sends_nothing_and_republishes_the_same_outcome(w: Wiring) -> None:
