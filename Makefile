@@ -1,5 +1,5 @@
 # Developer entry points. Servers run natively (no Docker): see deploy/.
-.PHONY: install run stop status test unit lint servers-up servers-down servers-status topics docs bench
+.PHONY: install run stop status test unit lint servers-up servers-down servers-status topics docs bench faults
 
 install:
 	deploy/install.sh
@@ -51,3 +51,8 @@ docs:
 
 bench: servers-up
 	uv run python bench/baseline.py
+
+# Every fault scenario, one run each on fresh servers of its own (see docs/faults.md); prints the table,
+# exits non-zero if any row misses a target. A few: `uv run python bench/faults.py --scenarios a,b` or `--short`.
+faults: install
+	uv run --no-sync python bench/faults.py

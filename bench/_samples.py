@@ -55,10 +55,15 @@ def approval(n: int, today: date) -> ApprovalGranted:
     )
 
 
+def eligible(i: int) -> bool:
+    """Whether application `i` may be filed online: every fifth lacks a required document."""
+    return i % 5 != 0
+
+
 def application(i: int, now: datetime | None = None) -> Application:
     now = now or datetime.now(UTC)
     today = now.date()
-    documents = DOCUMENTS if i % 5 else DOCUMENTS[:-1]
+    documents = DOCUMENTS if eligible(i) else DOCUMENTS[:-1]
     return Application(
         submission_id=f"sub-{i:08d}",
         filer=Filer(

@@ -4,9 +4,18 @@
 #   kafka  Apache Kafka, one combined KRaft broker+controller  (KAFKA_PORT 9092, KAFKA_CONTROLLER_PORT 9093)
 #   mongo  FerretDB, MongoDB wire protocol over SQLite         (MONGO_PORT 27017)
 #   smtp   aiosmtpd sink storing every message as .eml         (SMTP_PORT 1025)
-# Usage: deploy/servers.sh start|stop|status|restart [kafka|mongo|smtp ...]   (default: all)
+#          while $STATE_DIR/smtp/fail-with exists it answers every message 4xx instead (deploy/smtp/sink.py)
+# Usage: deploy/servers.sh start|stop|status|restart [kafka|kafka-N|mongo|smtp ...]   (default: all)
 # Each server runs in its own session (setsid), so it outlives this script and its process
-# group can be signalled as a whole. Files: $STATE_DIR/<name>/<name>.{log,pid}.
+# group can be signalled as a whole. Files: $STATE_DIR/<name>/<name>.{log,pid}. Servers named
+# together are launched together, then awaited (and stopped together).
+#
+# KAFKA_NODES=3 runs a KRaft cluster instead (failover tests): nodes kafka-1..kafka-3, each a
+# combined broker+controller with its own properties file and folder, node N on KAFKA_PORT and
+# KAFKA_CONTROLLER_PORT plus KAFKA_PORT_STEP*(N-1) (step 100 by default: 9092/9093, 9192/9193,
+# 9292/9293), one cluster id for all, every node a voter of the controller quorum, replication
+# factor 3 and min.insync.replicas=2. `kafka` names every node, `kafka-2` one of them (to kill
+# and restart one broker while the others serve). Clients list every node's port.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,6 +25,8 @@ KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 MONGO_PORT="${MONGO_PORT:-27017}"
 SMTP_PORT="${SMTP_PORT:-1025}"
+KAFKA_NODES="${KAFKA_NODES:-1}"
+KAFKA_PORT_STEP="${KAFKA_PORT_STEP:-100}"
 START_TIMEOUT="${START_TIMEOUT:-120}" # seconds; Kafka's first start formats storage
 STOP_TIMEOUT="${STOP_TIMEOUT:-30}"    # seconds before SIGKILL; Kafka shuts down in a few
 if command -v uv >/dev/null 2>&1; then UV=(uv); else UV=(python3 -m uv); fi
@@ -23,7 +34,19 @@ cd "$REPO"
 
 say() { printf '[servers] %s\n' "$*"; }
 die() { printf '[servers] ERROR: %s\n' "$*" >&2; exit 1; }
-port_of() { case "$1" in kafka) echo "$KAFKA_PORT" ;; mongo) echo "$MONGO_PORT" ;; smtp) echo "$SMTP_PORT" ;; esac; }
+kind_of() { case "$1" in kafka | kafka-*) echo kafka ;; *) echo "$1" ;; esac; }
+node_of() { case "$1" in kafka-*) echo "${1#kafka-}" ;; *) echo 1 ;; esac; }
+port_of() {
+  case "$1" in
+    kafka | kafka-*) echo $((KAFKA_PORT + KAFKA_PORT_STEP * ($(node_of "$1") - 1))) ;;
+    mongo) echo "$MONGO_PORT" ;; smtp) echo "$SMTP_PORT" ;;
+  esac
+}
+controller_port_of() { echo $((KAFKA_CONTROLLER_PORT + KAFKA_PORT_STEP * ($(node_of "$1") - 1))); }
+kafka_names() {
+  local n
+  if ((KAFKA_NODES == 1)); then echo kafka; else for ((n = 1; n <= KAFKA_NODES; n++)); do echo "kafka-$n"; done; fi
+}
 now_ms() { echo $((${EPOCHREALTIME//[.,]/} / 1000)); }
 tcp_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -31,7 +54,7 @@ tcp_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # a zombie has an empty cmdline, so a server that died during `start` counts as gone).
 pid_of() {
   local file="$STATE_DIR/$1/$1.pid" marker pid
-  case "$1" in kafka) marker=kafka.Kafka ;; mongo) marker=ferretdb-embedded ;; smtp) marker=sink.py ;; esac
+  case "$(kind_of "$1")" in kafka) marker=kafka.Kafka ;; mongo) marker=ferretdb-embedded ;; smtp) marker=sink.py ;; esac
   [[ -f "$file" ]] || return 1
   pid="$(cat "$file")"
   [[ -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -F -- "$marker" >/dev/null || return 1
@@ -39,7 +62,7 @@ pid_of() {
 }
 
 # Readiness probes: true when the server answers its protocol, not merely when the port is open.
-ready_kafka() { grep -F 'Kafka Server started' "$STATE_DIR/kafka/kafka.log" >/dev/null 2>&1 && tcp_open "$KAFKA_PORT"; }
+ready_kafka() { grep -F 'Kafka Server started' "$STATE_DIR/$1/$1.log" >/dev/null 2>&1 && tcp_open "$(port_of "$1")"; }
 ready_mongo() {
   tcp_open "$MONGO_PORT" && "${UV[@]}" run --no-sync python -c '
 import sys, pymongo
@@ -70,24 +93,52 @@ launch() {
 }
 
 launch_kafka() {
-  local dir="$STATE_DIR/kafka" libs="$STATE_DIR/kafka/libs" java cluster_id
+  local name="$1" dir="$STATE_DIR/$1" libs="$STATE_DIR/kafka/libs" java
   [[ -f "$libs/.pom.sha256" ]] || die "Kafka jars missing in $libs: run deploy/install.sh"
-  sed -e "s|@KAFKA_PORT@|$KAFKA_PORT|g" -e "s|@CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g" \
+  sed -e "s|@KAFKA_PORT@|$(port_of "$name")|g" -e "s|@CONTROLLER_PORT@|$(controller_port_of "$name")|g" \
     -e "s|@DATA_DIR@|$dir/data|g" "$REPO/deploy/kafka/server.properties.template" >"$dir/server.properties"
+  ((KAFKA_NODES == 1)) || cluster_properties "$name" >>"$dir/server.properties"
   # Modest fixed heap: two cores and 24 GB shared with four services. Flags as upstream's scripts.
   java=(java -Xms512m -Xmx512m -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20
     -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -XX:MaxInlineLevel=15
     -Djava.awt.headless=true "-Dlog4j2.configurationFile=$REPO/deploy/kafka/log4j2.properties"
     -cp "$libs/*")
   if [[ ! -f "$dir/data/meta.properties" ]]; then
-    say "kafka: formatting storage in $dir/data (first start)"
-    # The tool logs a line to stdout before the id: keep the last line, check it looks like one.
-    cluster_id="$("${java[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)"
-    [[ "$cluster_id" =~ ^[A-Za-z0-9_-]{22}$ ]] || die "kafka: random-uuid gave '$cluster_id'"
-    "${java[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" \
-      >>"$dir/kafka.log" 2>&1 || { show_log kafka; die "kafka: storage format failed"; }
+    say "$name: formatting storage in $dir/data (first start)"
+    "${java[@]}" kafka.tools.StorageTool format -t "$(cluster_id)" -c "$dir/server.properties" \
+      >>"$dir/$name.log" 2>&1 || { show_log "$name"; die "$name: storage format failed"; }
   fi
-  launch kafka "${java[@]}" kafka.Kafka "$dir/server.properties"
+  launch "$name" "${java[@]}" kafka.Kafka "$dir/server.properties"
+}
+
+# A new cluster id for a single node; a cluster's nodes share the one the first of them made. The
+# form of `StorageTool random-uuid` (16 random bytes, URL-safe base64 without padding, not starting
+# with a dash), made here since a JVM started just for it costs a couple of seconds of CPU.
+cluster_id() {
+  local file="$STATE_DIR/kafka/cluster-id" id=-
+  if ((KAFKA_NODES > 1)) && [[ -s "$file" ]]; then cat "$file"; return; fi
+  while [[ "$id" == -* ]]; do id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c 1-22)"; done
+  ((KAFKA_NODES == 1)) || echo "$id" >"$file"
+  echo "$id"
+}
+
+# Appended to the single-node template: in a Java properties file the last value of a key wins.
+cluster_properties() {
+  local n voters="" isr=$((KAFKA_NODES > 2 ? 2 : 1))
+  for ((n = 1; n <= KAFKA_NODES; n++)); do voters+="${voters:+,}$n@127.0.0.1:$(controller_port_of "kafka-$n")"; done
+  cat <<PROPERTIES
+
+# KAFKA_NODES=$KAFKA_NODES (deploy/servers.sh): node $(node_of "$1") of a cluster on loopback.
+node.id=$(node_of "$1")
+controller.quorum.voters=$voters
+default.replication.factor=$KAFKA_NODES
+min.insync.replicas=$isr
+offsets.topic.replication.factor=$KAFKA_NODES
+transaction.state.log.replication.factor=$KAFKA_NODES
+transaction.state.log.min.isr=$isr
+share.coordinator.state.topic.replication.factor=$KAFKA_NODES
+share.coordinator.state.topic.min.isr=$isr
+PROPERTIES
 }
 launch_mongo() {
   local bin="$STATE_DIR/bin/ferretdb-embedded"
@@ -96,25 +147,30 @@ launch_mongo() {
 }
 launch_smtp() {
   launch smtp "${UV[@]}" run --no-sync python "$REPO/deploy/smtp/sink.py" \
-    --port "$SMTP_PORT" --dir "$STATE_DIR/smtp/messages"
+    --port "$SMTP_PORT" --dir "$STATE_DIR/smtp/messages" --fail-file "$STATE_DIR/smtp/fail-with"
 }
 
-start() {
-  local name="$1" dir="$STATE_DIR/$1" pid t0 port p
+# launch_server NAME: starts it unless it runs already; prints NAME on stdout if it was launched.
+launch_server() {
+  local name="$1" dir="$STATE_DIR/$1" pid port p
   port="$(port_of "$name")"
   if pid="$(pid_of "$name")"; then
-    say "$name: already running (pid $pid, port $port)"
+    say "$name: already running (pid $pid, port $port)" >&2
     return 0
   fi
-  for p in "$port" $([[ "$name" == kafka ]] && echo "$KAFKA_CONTROLLER_PORT"); do
+  for p in "$port" $([[ "$(kind_of "$name")" == kafka ]] && controller_port_of "$name"); do
     tcp_open "$p" && die "$name: port $p is already taken by a process we did not start"
   done
   mkdir -p "$dir"
   [[ -f "$dir/$name.log" ]] && mv -f "$dir/$name.log" "$dir/$name.log.1" # readiness reads this run only
-  t0="$(now_ms)"
-  "launch_$name"
+  "launch_$(kind_of "$name")" "$name" >&2
+  echo "$name"
+}
+
+await_server() {
+  local name="$1" t0="$2" dir="$STATE_DIR/$1" pid
   pid="$(cat "$dir/$name.pid")"
-  until "ready_$name"; do
+  until "ready_$(kind_of "$name")" "$name"; do
     if ! pid_of "$name" >/dev/null; then
       show_log "$name"
       die "$name: exited during start (log: $dir/$name.log)"
@@ -127,28 +183,47 @@ start() {
     sleep 0.2
   done
   t0=$(($(now_ms) - t0))
-  say "$name: ready on 127.0.0.1:$port (pid $pid) in $((t0 / 1000)).$((t0 % 1000 / 100))s"
+  say "$name: ready on 127.0.0.1:$(port_of "$name") (pid $pid) in $((t0 / 1000)).$((t0 % 1000 / 100))s"
 }
 
+# Launched together, then awaited: no node of a cluster is ready before a quorum of its controllers is up.
+start() {
+  local t0 name launched=()
+  t0="$(now_ms)"
+  for name in "$@"; do launched+=($(launch_server "$name")); done
+  for name in "${launched[@]}"; do await_server "$name" "$t0"; done
+}
+
+# Asked to stop together: the last node of a cluster would otherwise wait for a controller
+# quorum that its stopped peers can no longer form. STOP_TIMEOUT counts for them all.
 stop() {
-  local name="$1" pid waited=0
-  if ! pid="$(pid_of "$name")"; then
-    rm -f "$STATE_DIR/$name/$name.pid"
-    say "$name: not running"
-    return 0
-  fi
-  kill -TERM -- "-$pid" 2>/dev/null || true
-  while kill -0 -- "-$pid" 2>/dev/null && ((waited < STOP_TIMEOUT * 10)); do
-    sleep 0.1
-    waited=$((waited + 1))
+  local name pid waited=0 i pids=() stopping=()
+  for name in "$@"; do
+    if pid="$(pid_of "$name")"; then
+      kill -TERM -- "-$pid" 2>/dev/null || true
+      pids+=("$pid")
+      stopping+=("$name")
+    else
+      rm -f "$STATE_DIR/$name/$name.pid"
+      say "$name: not running"
+    fi
   done
-  if kill -0 -- "-$pid" 2>/dev/null; then
-    kill -KILL -- "-$pid" 2>/dev/null || true
-    say "$name: did not stop within ${STOP_TIMEOUT}s, killed (pid $pid)"
-  else
-    say "$name: stopped (pid $pid)"
-  fi
-  rm -f "$STATE_DIR/$name/$name.pid"
+  for i in "${!pids[@]}"; do
+    pid="${pids[$i]}" name="${stopping[$i]}"
+    while kill -0 -- "-$pid" 2>/dev/null && ((waited < STOP_TIMEOUT * 10)); do
+      sleep 0.1
+      waited=$((waited + 1))
+    done
+    if kill -0 -- "-$pid" 2>/dev/null; then
+      kill -KILL -- "-$pid" 2>/dev/null || true
+      # Gone before this returns: the next start may want the same ports.
+      for _ in {1..50}; do pid_of "$name" >/dev/null || break; sleep 0.1; done
+      say "$name: did not stop within ${STOP_TIMEOUT}s, killed (pid $pid)"
+    else
+      say "$name: stopped (pid $pid)"
+    fi
+    rm -f "$STATE_DIR/$name/$name.pid"
+  done
 }
 
 # Exit status 1 if any named server is down or not answering (handy for scripts and CI).
@@ -160,23 +235,29 @@ status() {
     else say "$name: stopped (port $port)"; fi
     return 1
   fi
-  if "ready_$name"; then say "$name: running, pid $pid, 127.0.0.1:$port, answering"
+  if "ready_$(kind_of "$name")" "$name"; then say "$name: running, pid $pid, 127.0.0.1:$port, answering"
   else say "$name: running, pid $pid, 127.0.0.1:$port, NOT answering"; return 1; fi
 }
 
 action="${1:-}"
 shift || true
-names=("$@")
-((${#names[@]})) || names=(kafka mongo smtp)
-for name in "${names[@]}"; do
-  case "$name" in kafka | mongo | smtp) ;; *) die "unknown server '$name' (kafka, mongo, smtp)" ;; esac
+((${#@})) || set -- kafka mongo smtp
+names=()
+for name in "$@"; do
+  case "$name" in
+    kafka) mapfile -t -O "${#names[@]}" names < <(kafka_names) ;;
+    mongo | smtp) names+=("$name") ;;
+    kafka-[1-9]) ((${name#kafka-} <= KAFKA_NODES && KAFKA_NODES > 1)) || die "no $name: KAFKA_NODES is $KAFKA_NODES"
+      names+=("$name") ;;
+    *) die "unknown server '$name' (kafka, kafka-N, mongo, smtp)" ;;
+  esac
 done
 rc=0
 case "$action" in
-  start) for name in "${names[@]}"; do start "$name"; done ;;
-  stop) for name in "${names[@]}"; do stop "$name"; done ;;
-  restart) for name in "${names[@]}"; do stop "$name"; start "$name"; done ;;
+  start) start "${names[@]}" ;;
+  stop) stop "${names[@]}" ;;
+  restart) stop "${names[@]}"; start "${names[@]}" ;;
   status) for name in "${names[@]}"; do status "$name" || rc=1; done ;;
-  *) die "usage: $0 start|stop|status|restart [kafka|mongo|smtp ...]" ;;
+  *) die "usage: $0 start|stop|status|restart [kafka|kafka-N|mongo|smtp ...]" ;;
 esac
 exit "$rc"

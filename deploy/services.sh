@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Runs the four services on this machine against the local servers (deploy/servers.sh).
-# Usage: deploy/services.sh start|stop|status [intake|eligibility|notification|reporting ...]  (default: all)
+# Usage: deploy/services.sh start|stop|status|restart [intake|eligibility|notification|reporting ...]  (default: all)
 # HTTP ports: intake 8081, eligibility 8082, notification 8083, reporting 8084 (INTAKE_PORT etc. override).
 # Files: $STATE_DIR/services/<name>.{log,pid}. Development secrets are made once under $STATE_DIR/dev/.
+#
+# More instances of a service: name one `<service>-N` (N >= 2), e.g. `intake-2`. It is the same service
+# under the same name (so it joins the same consumer groups and shares the work; intake keeps
+# INSTANCE_NAME=intake), with its own HTTP port (the service's plus INSTANCE_PORT_STEP*(N-1), step 100
+# by default: intake-2 on 8181), pid file and log ($STATE_DIR/services/intake-2.{pid,log}).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,6 +15,7 @@ STATE_DIR="${STATE_DIR:-$REPO/.state}"
 mkdir -p "$STATE_DIR/services" "$STATE_DIR/dev" && STATE_DIR="$(cd "$STATE_DIR" && pwd)"
 RUN_DIR="$STATE_DIR/services"
 START_TIMEOUT="${START_TIMEOUT:-90}"
+STOP_TIMEOUT="${STOP_TIMEOUT:-30}" # seconds, for all named instances together, before SIGKILL
 ALL=(intake eligibility notification reporting)
 if command -v uv >/dev/null 2>&1; then UV=(uv); else UV=(python3 -m uv); fi
 cd "$REPO"
@@ -17,19 +23,26 @@ cd "$REPO"
 say() { printf '[services] %s\n' "$*"; }
 die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
 
+# An instance is `<service>` or `<service>-N`; the service is the part before the dash.
+service_of() { echo "${1%-[0-9]*}"; }
+instance_of() { [[ "$1" == *-[0-9]* ]] && echo "${1##*-}" || echo 1; }
+
 port_of() {
-  case "$1" in
-    intake) echo "${INTAKE_PORT:-8081}" ;; eligibility) echo "${ELIGIBILITY_PORT:-8082}" ;;
-    notification) echo "${NOTIFICATION_PORT:-8083}" ;; reporting) echo "${REPORTING_PORT:-8084}" ;;
+  local base
+  case "$(service_of "$1")" in
+    intake) base="${INTAKE_PORT:-8081}" ;; eligibility) base="${ELIGIBILITY_PORT:-8082}" ;;
+    notification) base="${NOTIFICATION_PORT:-8083}" ;; reporting) base="${REPORTING_PORT:-8084}" ;;
     *) die "unknown service: $1" ;;
   esac
+  echo $((base + ${INSTANCE_PORT_STEP:-100} * ($(instance_of "$1") - 1)))
 }
 
 pid_of() {
   local file="$RUN_DIR/$1.pid" pid
   [[ -f "$file" ]] || return 1
   pid="$(cat "$file")"
-  [[ -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -F -- "services.$1" >/dev/null || return 1
+  [[ -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -F -- "services.$(service_of "$1")" >/dev/null ||
+    return 1
   echo "$pid"
 }
 
@@ -54,7 +67,7 @@ start_one() {
     export JWT_SECRET="${JWT_SECRET:-$(cat "$STATE_DIR/dev/jwt-secret")}"
     export SMTP_HOST="${SMTP_HOST:-127.0.0.1}" SMTP_PORT="${SMTP_PORT:-1025}"
     export MAIL_FROM="${MAIL_FROM:-noreply@residence.example.jp}"
-    exec setsid "${UV[@]}" run --no-sync python -m "services.$name" >>"$RUN_DIR/$name.log" 2>&1
+    exec setsid "${UV[@]}" run --no-sync python -m "services.$(service_of "$name")" >>"$RUN_DIR/$name.log" 2>&1
   ) &
   echo $! >"$RUN_DIR/$name.pid"
 }
@@ -70,14 +83,24 @@ wait_ready() {
   say "$name ready: http://127.0.0.1:$(port_of "$name")/health/ready (log $RUN_DIR/$name.log)"
 }
 
-stop_one() {
-  local name="$1" pid
-  if ! pid="$(pid_of "$name")"; then say "$name not running"; rm -f "$RUN_DIR/$name.pid"; return; fi
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid"
-  for _ in $(seq 1 150); do pid_of "$name" >/dev/null || break; sleep 0.2; done
-  if pid_of "$name" >/dev/null; then kill -KILL -- "-$pid" 2>/dev/null || true; fi
-  rm -f "$RUN_DIR/$name.pid"
-  say "$name stopped"
+# Every named instance is asked to stop at once; those still running after STOP_TIMEOUT get SIGKILL.
+stop_all() {
+  local name pid waited=0 stopping=()
+  for name in "$@"; do
+    if ! pid="$(pid_of "$name")"; then say "$name not running"; rm -f "$RUN_DIR/$name.pid"; continue; fi
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid"
+    stopping+=("$name:$pid")
+  done
+  for entry in "${stopping[@]}"; do
+    name="${entry%:*}" pid="${entry##*:}"
+    while pid_of "$name" >/dev/null && ((waited < STOP_TIMEOUT * 5)); do sleep 0.2; waited=$((waited + 1)); done
+    if pid_of "$name" >/dev/null; then
+      kill -KILL -- "-$pid" 2>/dev/null || true
+      for _ in {1..50}; do pid_of "$name" >/dev/null || break; sleep 0.1; done
+    fi
+    rm -f "$RUN_DIR/$name.pid"
+    say "$name stopped"
+  done
 }
 
 status_one() {
@@ -90,11 +113,15 @@ status_one() {
 command="${1:-status}"
 shift || true
 names=("$@")
-((${#names[@]})) || names=("${ALL[@]}")
+if ((${#names[@]} == 0)); then
+  names=("${ALL[@]}")
+  # Extra instances are started by name only, but stopped and reported with the rest.
+  for file in "$RUN_DIR"/*-[0-9]*.pid; do [[ -e "$file" ]] && names+=("$(basename "$file" .pid)"); done
+fi
 case "$command" in
   start) dev_secret >/dev/null; for n in "${names[@]}"; do start_one "$n"; done; for n in "${names[@]}"; do wait_ready "$n"; done ;;
-  stop) for n in "${names[@]}"; do stop_one "$n"; done ;;
+  stop) stop_all "${names[@]}" ;;
   status) rc=0; for n in "${names[@]}"; do status_one "$n" || rc=1; done; exit $rc ;;
-  restart) for n in "${names[@]}"; do stop_one "$n"; done; "$0" start "${names[@]}" ;;
+  restart) stop_all "${names[@]}"; "$0" start "${names[@]}" ;;
   *) die "usage: $0 start|stop|status|restart [service ...]" ;;
 esac

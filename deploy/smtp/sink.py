@@ -15,7 +15,15 @@ BulkDataSMTP), and aiosmtpd's own per-command log, which names every sender and
 recipient, is kept to warnings: the sink must not be the bottleneck of a throughput
 benchmark, nor put addresses in a log.
 
-Run:  uv run python deploy/smtp/sink.py --port 1025 --dir .state/smtp/messages
+A mail server that is up but refusing (a full disk, greylisting, a rate limit) is
+one of the faults senders must survive, so the sink can play one at run time: while
+the file named by --fail-file exists, every transaction is answered at DATA with its
+first line (`451 4.3.0 ...` when the file is empty) and nothing is stored. Create the
+file to start refusing and delete it to stop; the sink needs no restart, and a test
+or the fault suite (bench/faults.py) can toggle it without signalling the process.
+The file is looked at once per message, which costs a stat, not a read.
+
+Run:  uv run python deploy/smtp/sink.py --port 1025 --dir .state/smtp/messages [--fail-file PATH]
 Stops cleanly on SIGTERM or SIGINT.
 """
 
@@ -39,17 +47,35 @@ from aiosmtpd.smtp import MISSING, SMTP, AuthResult, Envelope, Session
 log = logging.getLogger("smtp-sink")
 
 
-class SaveToDir:
-    """aiosmtpd handler: every accepted message becomes one .eml file."""
+DEFAULT_FAILURE = "451 4.3.0 Temporary failure (the sink's --fail-file exists), try again later"
 
-    def __init__(self, directory: Path) -> None:
+
+class SaveToDir:
+    """aiosmtpd handler: every accepted message becomes one .eml file, unless told to refuse."""
+
+    def __init__(self, directory: Path, fail_file: Path | None = None) -> None:
         # Names: time, this sink, a serial; built as strings, since pathlib and a uuid per message cost
         # the sink more than writing the file (a throughput benchmark's messages all come through here).
         self._in = f"{directory}{os.sep}"
         self._sink = uuid.uuid4().hex[:8]
         self._serial = itertools.count()
+        self._fail_file = str(fail_file) if fail_file else None
+
+    def failure(self) -> str | None:
+        """The reply to refuse with while the fail file exists (its first line, or a 451), else None."""
+        if self._fail_file is None or not os.path.exists(self._fail_file):
+            return None
+        try:
+            with open(self._fail_file) as file:
+                first = file.readline().strip()
+        except OSError:  # removed between the check and the read: the fault just ended
+            return None
+        return first or DEFAULT_FAILURE
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if refusal := self.failure():
+            log.info("refused a message for %d recipient(s): %s", len(envelope.rcpt_tos), refusal)
+            return refusal
         content = envelope.original_content or b""
         headers = (
             f"X-Envelope-From: {envelope.mail_from}\r\nX-Envelope-To: {', '.join(envelope.rcpt_tos)}\r\n"
@@ -144,8 +170,8 @@ def accept_any(server: SMTP, session: Session, envelope: Envelope, mechanism: st
     return AuthResult(success=True)
 
 
-async def start(host: str, port: int, directory: Path) -> asyncio.Server:
-    handler = SaveToDir(directory)
+async def start(host: str, port: int, directory: Path, fail_file: Path | None = None) -> asyncio.Server:
+    handler = SaveToDir(directory, fail_file)
     loop = asyncio.get_running_loop()
 
     def factory() -> SMTP:
@@ -162,8 +188,8 @@ async def start(host: str, port: int, directory: Path) -> asyncio.Server:
     return await loop.create_server(factory, host, port)
 
 
-async def serve(host: str, port: int, directory: Path) -> None:
-    server = await start(host, port, directory)
+async def serve(host: str, port: int, directory: Path, fail_file: Path | None) -> None:
+    server = await start(host, port, directory, fail_file)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -180,11 +206,12 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=1025)
     parser.add_argument("--dir", type=Path, default=Path(".state/smtp/messages"))
+    parser.add_argument("--fail-file", type=Path, help="while this file exists, answer every message with a 4xx")
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("mail.log").setLevel(logging.WARNING)
-    uvloop.run(serve(args.host, args.port, args.dir))
+    uvloop.run(serve(args.host, args.port, args.dir, args.fail_file))
 
 
 if __name__ == "__main__":

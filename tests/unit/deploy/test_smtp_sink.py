@@ -131,3 +131,34 @@ PATHS = [
 def test_the_plain_path_parser_agrees_with_aiosmtpd(path: str) -> None:
     fast = sink.BulkDataSMTP(sink.SaveToDir(Path("/nonexistent")), hostname="t")
     assert fast._getaddr(path) == SMTP._getaddr(fast, path)
+
+
+# The fault mode (--fail-file) the fault suite relies on: while the file exists every message is answered
+# with its first line (a 4xx) and nothing is stored; once it is gone the same connection is served again.
+async def test_the_sink_answers_4xx_while_its_fail_file_exists_and_stores_again_once_it_is_gone(
+    tmp_path: Path,
+) -> None:
+    messages, flag = tmp_path / "messages", tmp_path / "fail-with"
+    messages.mkdir()
+    server = await sink.start("127.0.0.1", 0, messages, flag)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        async with aiosmtplib.SMTP(hostname="127.0.0.1", port=port) as client:
+            flag.write_text("452 4.3.1 Insufficient system storage\n")
+            with pytest.raises(aiosmtplib.SMTPDataError) as refused:
+                await client.sendmail("from@example.jp", ["to@example.jp"], b"Subject: one\r\n\r\nbody\r\n")
+            assert (refused.value.code, refused.value.message) == (452, "4.3.1 Insufficient system storage")
+
+            flag.write_text("")
+            with pytest.raises(aiosmtplib.SMTPDataError) as default:
+                await client.sendmail("from@example.jp", ["to@example.jp"], b"Subject: two\r\n\r\nbody\r\n")
+            assert default.value.code == 451
+            assert list(messages.glob("*.eml")) == []
+
+            flag.unlink()
+            await client.sendmail("from@example.jp", ["to@example.jp"], b"Subject: three\r\n\r\nbody\r\n")
+        [stored] = messages.glob("*.eml")
+        assert b"Subject: three" in stored.read_bytes()
+    finally:
+        server.close()
+        await server.wait_closed()
