@@ -10,7 +10,7 @@ from chassis.settings import ServiceSettings
 
 def make_broker(service: str, settings: ServiceSettings) -> KafkaBroker:
     return KafkaBroker(
-        settings.kafka_bootstrap_servers,
+        settings.bootstrap_servers,
         client_id=service,
         # Records are sent by the chassis' own producer (chassis.producer); FastStream only consumes.
         consumer_only=True,

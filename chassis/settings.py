@@ -54,5 +54,10 @@ class ServiceSettings(BaseSettings):
     shutdown_grace_seconds: float = 15.0
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
 
+    @property
+    def bootstrap_servers(self) -> list[str]:
+        """KAFKA_BOOTSTRAP_SERVERS as a list: FastStream takes a string for one `host:port`, not a comma list."""
+        return [server.strip() for server in self.kafka_bootstrap_servers.split(",") if server.strip()]
+
     def database_name(self, service: str) -> str:
         return self.mongodb_database or service
