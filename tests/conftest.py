@@ -58,6 +58,12 @@ async def kafka(servers: server_lookup.Servers) -> str:
 
 
 @pytest.fixture(scope="session")
+def mongodb_uri(servers: server_lookup.Servers) -> str:
+    """The MongoDB-protocol server the tests use (a service under test connects to it by this URI)."""
+    return servers.mongodb_uri
+
+
+@pytest.fixture(scope="session")
 async def mongo_client(servers: server_lookup.Servers) -> AsyncIterator[AsyncMongoClient[dict[str, Any]]]:
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(servers.mongodb_uri, tz_aware=True)
     try:

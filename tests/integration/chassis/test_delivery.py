@@ -21,10 +21,10 @@ from tests.integration.kafka_helpers import (
 )
 
 
-def settings_for(kafka: str) -> ServiceSettings:
+def settings_for(kafka: str, mongodb_uri: str) -> ServiceSettings:
     return ServiceSettings(
         kafka_bootstrap_servers=kafka,
-        mongodb_uri="mongodb://127.0.0.1:27017/?directConnection=true",
+        mongodb_uri=mongodb_uri,
         mongodb_database="test_chassis_delivery",
         delivery=DeliverySettings(retry_backoff_ms=10, batch_timeout_ms=50),
     )
@@ -34,7 +34,9 @@ def submitted(application_id: str) -> DocumentsSubmitted:
     return DocumentsSubmitted(application_id=application_id, submitted_at=datetime.now(UTC))
 
 
-async def test_a_poison_record_is_dead_lettered_and_the_next_record_is_still_handled(kafka: str) -> None:
+async def test_a_poison_record_is_dead_lettered_and_the_next_record_is_still_handled(
+    kafka: str, mongodb_uri: str
+) -> None:
     topic = scratch_topic(DocumentsSubmitted, "application_id")
     await create_topics(kafka, [topic.name, topic.dlq], partitions=1)
     handled: list[str] = []
@@ -45,7 +47,7 @@ async def test_a_poison_record_is_dead_lettered_and_the_next_record_is_still_han
                 raise ValueError("this record breaks the handler")
         handled.extend(e.payload.application_id for e in events)
 
-    service = Service("tests", settings_for(kafka), outputs=[])
+    service = Service("tests", settings_for(kafka, mongodb_uri), outputs=[])
     service.consume(topic, handle)
 
     await produce(

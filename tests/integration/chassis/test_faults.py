@@ -21,10 +21,10 @@ from tests.integration.kafka_helpers import cloudevent, consume, create_topics, 
 from tests.running import running
 
 
-def settings(kafka: str, database: AsyncDatabase[dict[str, Any]]) -> ServiceSettings:
+def settings(kafka: str, database: AsyncDatabase[dict[str, Any]], mongodb_uri: str) -> ServiceSettings:
     return ServiceSettings(
         kafka_bootstrap_servers=kafka,
-        mongodb_uri="mongodb://127.0.0.1:27017/?directConnection=true",
+        mongodb_uri=mongodb_uri,
         mongodb_database=database.name,
         delivery=DeliverySettings(
             retry_backoff_ms=10,
@@ -41,7 +41,7 @@ def submitted(application_id: str) -> DocumentsSubmitted:
 
 
 async def test_early_records_are_parked_their_neighbours_go_on_and_they_are_applied_in_order_when_ready(
-    kafka: str, database: AsyncDatabase[dict[str, Any]]
+    kafka: str, database: AsyncDatabase[dict[str, Any]], mongodb_uri: str
 ) -> None:
     topic = scratch_topic(DocumentsSubmitted, "application_id")
     await create_topics(kafka, [topic.name, topic.dlq], partitions=1)
@@ -55,7 +55,7 @@ async def test_early_records_are_parked_their_neighbours_go_on_and_they_are_appl
         if early:
             raise Waiting(early)
 
-    service = Service("tests", settings(kafka, database), outputs=[])
+    service = Service("tests", settings(kafka, database, mongodb_uri), outputs=[])
     service.consume(topic, handle)
     await produce(
         kafka,
@@ -83,7 +83,7 @@ async def _parked(database: AsyncDatabase[dict[str, Any]], count: int) -> bool:
 
 
 async def test_a_poison_record_a_few_bytes_under_the_broker_limit_is_dead_lettered_and_the_partition_goes_on(
-    kafka: str, database: AsyncDatabase[dict[str, Any]]
+    kafka: str, database: AsyncDatabase[dict[str, Any]], mongodb_uri: str
 ) -> None:
     topic = scratch_topic(DocumentsSubmitted, "application_id")
     await create_topics(kafka, [topic.name, topic.dlq], partitions=1)
@@ -94,7 +94,7 @@ async def test_a_poison_record_a_few_bytes_under_the_broker_limit_is_dead_letter
 
     name, _, value, headers = cloudevent(topic, submitted("app-big"))
     huge = value[:-1] + b', "padding": "' + b"x" * (1_048_000 - len(value)) + b'"}'
-    service = Service("tests", settings(kafka, database), outputs=[])
+    service = Service("tests", settings(kafka, database, mongodb_uri), outputs=[])
     service.consume(topic, handle)
     await produce(kafka, [(name, b"app-big", b"\xff" + huge, headers), cloudevent(topic, submitted("app-next"))])
     async with service.lifespan():
@@ -108,12 +108,12 @@ async def test_a_poison_record_a_few_bytes_under_the_broker_limit_is_dead_letter
 
 
 async def test_a_producer_in_a_fatal_state_is_replaced_and_nothing_is_dead_lettered(
-    kafka: str, database: AsyncDatabase[dict[str, Any]]
+    kafka: str, database: AsyncDatabase[dict[str, Any]], mongodb_uri: str
 ) -> None:
     source = scratch_topic(DocumentsSubmitted, "application_id")
     output = scratch_topic(DocumentsSubmitted, "application_id")
     await create_topics(kafka, [source.name, source.dlq, output.name], partitions=1)
-    service = Service("tests", settings(kafka, database), outputs=[output])
+    service = Service("tests", settings(kafka, database, mongodb_uri), outputs=[output])
 
     async def forward(events: Sequence[Inbound[Any]]) -> None:
         await service.publisher.publish([Outgoing(output, e.payload, f"{e.id}:out", datetime.now(UTC)) for e in events])
@@ -145,7 +145,7 @@ async def _dlq_size(kafka: str, topic: str) -> int:
 
 
 async def test_readiness_and_metrics_show_a_subscription_waiting_out_a_transient_failure(
-    kafka: str, database: AsyncDatabase[dict[str, Any]]
+    kafka: str, database: AsyncDatabase[dict[str, Any]], mongodb_uri: str
 ) -> None:
     topic = scratch_topic(DocumentsSubmitted, "application_id")
     await create_topics(kafka, [topic.name, topic.dlq], partitions=1)
@@ -158,7 +158,7 @@ async def test_readiness_and_metrics_show_a_subscription_waiting_out_a_transient
             raise TransientError("the mail server is away")
         handled.extend(e.id for e in events)
 
-    service = Service("tests", settings(kafka, database), outputs=[])
+    service = Service("tests", settings(kafka, database, mongodb_uri), outputs=[])
     service.consume(topic, handle)
     await produce(kafka, [cloudevent(topic, submitted("app-1"))])
     async with running(service) as client:
