@@ -138,7 +138,7 @@ class Reporting:
         async def ran() -> bool:
             return await self.database["scheduler_runs"].count_documents({"today": day.isoformat()}) >= instances
 
-        await eventually(ran, timeout=20, interval=0.05)
+        await eventually(ran, timeout=60, interval=0.05)
 
 
 def summary(changes: Sequence[Change]) -> list[tuple[str, str, int, date]]:
