@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import Mapping
 
 from aiokafka.errors import KafkaError, KafkaTimeoutError, KafkaUnavailableError, NoBrokersAvailable
-from pymongo.errors import AutoReconnect, ConnectionFailure, ExecutionTimeout, WTimeoutError
+from pymongo.errors import AutoReconnect, ConnectionFailure, ExecutionTimeout, OperationFailure, WTimeoutError
 
 
 class TransientError(Exception):
@@ -58,9 +58,23 @@ _TRANSIENT: tuple[type[BaseException], ...] = (
 )
 
 
+_SERVER_GOING_AWAY = frozenset({6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436})
+"""MongoDB error codes of a server unreachable, shutting down or stepping down (HostUnreachable,
+ShutdownInProgress, PrimarySteppedDown, InterruptedAtShutdown, NotWritablePrimary and the like)."""
+
+
+def _database_going_away(error: OperationFailure) -> bool:
+    if error.code in _SERVER_GOING_AWAY or error.has_error_label("RetryableWriteError"):
+        return True
+    # FerretDB answers the operations in flight when it stops with InternalError "... context canceled".
+    return error.code == 1 and "context canceled" in str(error)
+
+
 def is_transient(error: BaseException) -> bool:
     if isinstance(error, _TRANSIENT):
         return True
+    if isinstance(error, OperationFailure):
+        return _database_going_away(error)
     # The producer sorts its own errors (chassis.producer); what a consumer or an admin
     # client raises is transient when Kafka says a retry may succeed.
     return isinstance(error, KafkaError) and bool(error.retriable)

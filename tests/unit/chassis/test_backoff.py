@@ -1,9 +1,10 @@
 """Waiting out a transient failure: no attempt budget, a capped wait, and other failures raised at once."""
 
 import pytest
-from pymongo.errors import AutoReconnect
+from pymongo.errors import AutoReconnect, OperationFailure
 
 from chassis.backoff import Backoff, persistently
+from chassis.errors import is_transient
 
 
 def test_waits_double_up_to_the_cap_with_a_little_jitter() -> None:
@@ -38,3 +39,19 @@ async def test_any_other_failure_is_raised_at_once() -> None:
     with pytest.raises(ValueError, match="a bug"):
         await persistently(broken, Backoff(1, 2), what="test")
     assert calls == [1]
+
+
+@pytest.mark.parametrize(
+    ("error", "transient"),
+    [
+        (OperationFailure("interrupted at shutdown", code=11600), True),
+        (OperationFailure("not primary", code=10107), True),
+        (OperationFailure("write failed", code=1, details={"errorLabels": ["RetryableWriteError"]}), True),
+        (OperationFailure("sqlite: context canceled", code=1), True),  # FerretDB stopping
+        (OperationFailure("E11000 duplicate key", code=11000), False),
+        (OperationFailure("bad query", code=2), False),
+        (ValueError("a bug"), False),
+    ],
+)
+def test_a_database_going_away_is_transient_and_a_refused_write_is_not(error: Exception, transient: bool) -> None:
+    assert is_transient(error) is transient
