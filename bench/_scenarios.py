@@ -15,8 +15,7 @@ from bench._stack import SERVICES
 
 CRASH_WINDOW = 3
 """Duplicates a SIGKILL of notification may cause: the notices whose "250 OK" came in the last insert or two
-before the kill (at this load about 100 notices/s, inserts of a few milliseconds: 0 or 1 measured, where
-recording at the end of each chunk of 100 gave 6 and 8)."""
+before the kill (measured at this load: 0 or 1, where recording at the end of each chunk of 100 gave 6 and 8)."""
 
 
 async def nothing(run: Run) -> None:

@@ -93,7 +93,8 @@ class Delivery:
         if not accepted:
             return
         queued = await self._behind_parked(accepted)
-        outcome = await self._run([e for e in accepted if id(e) not in {id(q) for q in queued}])
+        behind = {id(e) for e in queued}
+        outcome = await self._run([e for e in accepted if id(e) not in behind])
         outcome.waiting = [*((e, QUEUED) for e in queued), *outcome.waiting]
         if outcome.waiting:
             now = self.clock.now()

@@ -51,8 +51,11 @@ class ParkedReleaser:
         owned = {
             (group, topic, partition) for group, d in self._deliveries.items() for topic, partition in d.assigned()
         }
+        parked = await self._parking.count()
+        self._health.parked_now.set(parked)
+        if not parked:
+            return 0  # the usual case: one count, no scan
         due = await self._parking.due(owned, now, self._limit)
-        self._health.parked_now.set(await self._parking.count())
         for group, run in itertools.groupby(due, key=lambda r: r.group):
             await self._deliveries[group].redeliver(list(run), now)
         return len(due)

@@ -13,10 +13,11 @@ from chassis.cloudevents import Inbound, Outgoing
 from chassis.errors import TransientError, Waiting
 from chassis.parking import PARKED, ParkedRecord, ParkingLot
 from chassis.service import Service
-from chassis.settings import DeliverySettings, ServiceSettings
+from chassis.settings import ServiceSettings
 from contracts import cloudevents as ce
 from contracts.examination import DocumentsSubmitted
 from tests.integration.chassis.test_delivery import committed_offset
+from tests.integration.fast_delivery import FAST_DELIVERY
 from tests.integration.kafka_helpers import cloudevent, consume, create_topics, eventually, produce, scratch_topic
 from tests.running import running
 
@@ -26,13 +27,7 @@ def settings(kafka: str, database: AsyncDatabase[dict[str, Any]], mongodb_uri: s
         kafka_bootstrap_servers=kafka,
         mongodb_uri=mongodb_uri,
         mongodb_database=database.name,
-        delivery=DeliverySettings(
-            retry_backoff_ms=10,
-            batch_timeout_ms=50,
-            park_retry_ms=50,
-            park_retry_max_ms=200,
-            park_release_interval_ms=50,
-        ),
+        delivery=FAST_DELIVERY,
     )
 
 

@@ -17,27 +17,19 @@ from aiokafka.admin import AIOKafkaAdminClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.service import Service
-from chassis.settings import DeliverySettings
 from contracts.base import Payload
 from contracts.topics import Topic
 from services.notification.adapters.ledger import MongoLedger
 from services.notification.app import CONSUMES, OUTPUTS, build
 from services.notification.handlers.ports import Ledger
 from services.notification.settings import NotificationSettings
+from tests.integration.fast_delivery import FAST_DELIVERY
 from tests.integration.kafka_helpers import cloudevent, create_topics, delete_topics, eventually, produce
 from tests.smtp_sink import SmtpSink
 
 MAIL_FROM = "在留申請オンラインシステム <noreply@example.go.jp>"
 DOMAIN = "notice.example.go.jp"
-FAST_RETRIES = DeliverySettings(
-    batch_timeout_ms=20,
-    retry_backoff_ms=50,
-    retry_backoff_max_ms=250,
-    park_retry_ms=50,
-    park_retry_max_ms=250,
-    park_release_interval_ms=50,
-)
-"""Short waits, so that a test sees an outage end and a parked event come back within a second or so."""
+FAST_RETRIES = FAST_DELIVERY
 
 
 def topic_names(prefix: str) -> list[str]:

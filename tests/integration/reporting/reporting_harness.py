@@ -18,13 +18,13 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.clock import FixedClock
 from chassis.service import Service
-from chassis.settings import DeliverySettings
 from contracts.base import Payload
 from contracts.organisations import ApprovalChanged
 from contracts.topics import REPORTING_APPROVAL_CHANGED, Topic
 from services.reporting.app import BUREAU, COUNTED, OUTPUTS, build
 from services.reporting.domain.figures import JAPAN
 from services.reporting.settings import ReportingSettings
+from tests.integration.fast_delivery import FAST_DELIVERY
 from tests.integration.kafka_helpers import cloudevent, create_topics, delete_topics, eventually, produce
 
 
@@ -77,14 +77,7 @@ class Reporting:
             outbox_grace_seconds=10.0,
             lag_cache_seconds=0.2,
             figures_rollup_interval_seconds=0.1,
-            delivery=DeliverySettings(
-                batch_timeout_ms=20,
-                retry_backoff_ms=20,
-                retry_backoff_max_ms=200,
-                park_retry_ms=50,
-                park_retry_max_ms=200,
-                park_release_interval_ms=50,
-            ),
+            delivery=FAST_DELIVERY,
         )
         return build(settings, clock=self.clock, name=name or self.name, topic_prefix=self.prefix)
 
