@@ -77,3 +77,14 @@ def test_a_missing_required_variable_stops_compose_with_its_name(missing: str) -
     result = load({k: v for k, v in REQUIRED.items() if k != missing})
     assert result.returncode != 0
     assert f"required variable {missing} is missing a value" in result.stderr
+
+
+def test_every_service_is_built_from_the_one_dockerfile_with_its_name(project: dict[str, Any]) -> None:
+    dockerfile = (REPO / "Dockerfile").read_text()
+    assert "ARG SERVICE" in dockerfile
+    for name in APP_SERVICES:
+        build = project["services"][name]["build"]
+        assert Path(build["dockerfile"]).name == "Dockerfile", name
+        assert Path(build["context"]) == REPO, name
+        assert build["args"] == {"SERVICE": name}, name
+    assert not list((REPO / "services").glob("*/Dockerfile")), "one Dockerfile for all four services"
