@@ -88,7 +88,7 @@ class _Core:
         self.applications = repository.MongoApplications(service.database, clock)
         self.numbers = number_blocks.MongoNumbers(service.database, prefetch=settings.number_prefetch)
         rename = functools.partial(_renamed, suffix=settings.topic_suffix)
-        publisher = KafkaPublisher(service.publisher, rename, fault_hold_seconds=settings.fault_hold_publish_seconds)
+        publisher = KafkaPublisher(service.publisher, rename)
         self.flush = Flusher(self.applications, publisher)
         self.locks = ApplicationLocks()  # one per process: every writer of an application takes its lock
         self.submit = SubmitApplications(self.applications, self.numbers, clock, self.flush, self.locks)

@@ -48,6 +48,3 @@ class IntakeSettings(ServiceSettings):
     outbox_grace_seconds: float = Field(2.0, ge=0)
     """Pending entries younger than this are left to the writer that is publishing them."""
     outbox_relay_batch_size: int = Field(500, ge=1)
-
-    fault_hold_publish_seconds: float = Field(0.0, ge=0)
-    """FAULT INJECTION, for the crash test only: every publish waits this long first. Never set in production."""

@@ -23,16 +23,11 @@ log = structlog.get_logger("intake.publishing")
 
 
 class KafkaPublisher:
-    def __init__(self, publisher: EventPublisher, rename: Callable[[Topic], Topic], *, fault_hold_seconds: float = 0):
+    def __init__(self, publisher: EventPublisher, rename: Callable[[Topic], Topic]):
         self.publisher = publisher
         self.rename = rename
-        self.fault_hold_seconds = fault_hold_seconds
 
     async def publish(self, events: Sequence[OutboxEvent]) -> None:
-        if self.fault_hold_seconds:
-            # FAULT INJECTION (FAULT_HOLD_PUBLISH_SECONDS): hold every publish after the write, so a test can
-            # kill the process between store and publish. Zero, and so inert, unless a test sets it.
-            await asyncio.sleep(self.fault_hold_seconds)
         await self.publisher.publish(
             [Outgoing(self.rename(e.topic), e.data, e.id, e.time, e.correlation_id, e.causation_id) for e in events]
         )

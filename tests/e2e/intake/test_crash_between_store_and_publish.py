@@ -1,6 +1,6 @@
 """End to end: the real service process is killed between storing applications and publishing their events.
 
-The first process runs with fault injection (FAULT_HOLD_PUBLISH_SECONDS): every
+The first process is intake with a test adapter (`held_intake.py`) whose every
 publish waits before it starts, so both an HTTP submission and a portal
 submission are stored with their events in the outbox, and then the process is
 SIGKILLed. A second process, started normally, publishes them: each event goes out
@@ -79,11 +79,13 @@ def service_env(settings: IntakeSettings, database: str, port: int) -> dict[str,
 
 
 @contextmanager
-def service_process(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """`uv run python -m services.intake` in its own process group, so that a kill reaches the service
+def service_process(
+    env: dict[str, str], log: Path, module: str = "services.intake"
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`uv run python -m <module>` in its own process group, so that a kill reaches the service
     itself and not only `uv`; its log goes to `log`."""
     process = subprocess.Popen(
-        ["uv", "run", "python", "-m", "services.intake"],
+        ["uv", "run", "python", "-m", module],
         cwd=REPO,
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
@@ -140,7 +142,7 @@ async def crash_and_recover(settings: IntakeSettings, database: AsyncDatabase[di
     changed_from = await end_offsets(kafka, private(settings, INTAKE_APPLICATION_STATUS_CHANGED).name)
     submitted = private(settings, PORTAL_APPLICATION_SUBMITTED)
 
-    with service_process({**env, "FAULT_HOLD_PUBLISH_SECONDS": "600"}, logs / "first.log") as doomed:
+    with service_process(env, logs / "first.log", module="tests.e2e.intake.held_intake") as doomed:
         async with client_of(port) as client:
             await publish(kafka, [(submitted, an_application(portal_submission), "evt-e2e")])
             answer = await client.post(
