@@ -22,9 +22,9 @@ from typing import Final
 from pydantic import BaseModel, ConfigDict
 
 from contracts.application import Procedure
+from contracts.calendar import end_of_months_after
 from contracts.intake import ApplicationStatus as S
 from services.intake.domain.application import ApplicationState
-from services.intake.domain.dates import end_of_months_after
 
 SPECIAL_PERIOD_PROCEDURES: Final = frozenset({Procedure.CHANGE_OF_STATUS, Procedure.EXTENSION_OF_STAY})
 SPECIAL_PERIOD_MONTHS: Final = 2

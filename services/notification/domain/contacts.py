@@ -11,8 +11,8 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict
 
 from contracts.application import Identifier, Language, Procedure
+from contracts.calendar import japan_date
 from contracts.intake import ApplicationAccepted, ApplicationReceived, Parties
-from services.notification.domain.dates import japan_date
 from services.notification.domain.postage import Tariff
 
 

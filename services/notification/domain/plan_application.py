@@ -4,11 +4,12 @@ documents requested."""
 from datetime import date
 
 from contracts.application import Procedure
+from contracts.calendar import japan_date
 from contracts.examination import DocumentsRequested
 from contracts.intake import ApplicationAccepted, ApplicationNotEligible, ApplicationReceived
 from services.notification.domain import addressing
 from services.notification.domain.contacts import ApplicationContact
-from services.notification.domain.dates import japan_date, special_period_ends_on
+from services.notification.domain.dates import special_period_ends_on
 from services.notification.domain.labels import procedure_label
 from services.notification.domain.model import (
     Bilingual,

@@ -1,8 +1,8 @@
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
-from services.notification.domain.dates import coe_valid_until, japan_date, special_period_ends_on
+from services.notification.domain.dates import coe_valid_until, special_period_ends_on
 
 
 @pytest.mark.parametrize(
@@ -38,11 +38,3 @@ def test_the_special_period_ends_two_months_after_expiry_counted_as_the_civil_co
     expires_on: date, ends_on: date
 ) -> None:
     assert special_period_ends_on(expires_on) == ends_on
-
-
-def test_a_moment_late_in_the_evening_utc_is_the_next_day_in_japan() -> None:
-    assert japan_date(datetime(2026, 5, 11, 15, 30, tzinfo=UTC)) == date(2026, 5, 12)
-
-
-def test_a_naive_moment_is_read_as_utc() -> None:
-    assert japan_date(datetime(2026, 5, 11, 15, 30)) == date(2026, 5, 12)
