@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from services.notification.domain.dates import coe_valid_until, special_period_ends_on
+from services.notification.domain.dates import coe_valid_until
 
 
 @pytest.mark.parametrize(
@@ -21,20 +21,3 @@ def test_a_coe_is_valid_until_the_same_day_three_months_on_or_that_months_last_d
     issued_on: date, valid_until: date
 ) -> None:
     assert coe_valid_until(issued_on) == valid_until
-
-
-@pytest.mark.parametrize(
-    ("expires_on", "ends_on"),
-    [
-        (date(2026, 3, 15), date(2026, 5, 15)),
-        (date(2026, 6, 30), date(2026, 8, 31)),
-        (date(2026, 12, 30), date(2027, 2, 28)),
-        (date(2026, 12, 31), date(2027, 2, 28)),
-        (date(2027, 12, 31), date(2028, 2, 29)),
-        (date(2026, 2, 28), date(2026, 4, 30)),
-    ],
-)
-def test_the_special_period_ends_two_months_after_expiry_counted_as_the_civil_code_counts(
-    expires_on: date, ends_on: date
-) -> None:
-    assert special_period_ends_on(expires_on) == ends_on
