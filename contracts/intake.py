@@ -4,7 +4,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from contracts.application import Application, EmailAddress, Identifier, Language, Procedure, ShortText
 from contracts.base import Payload
@@ -54,6 +54,30 @@ class ApplicationReceived(Payload):
     application: Application
 
 
+class SpecialPeriod(Payload):
+    """Intake's finding on the special period (特例期間, domain rules §3), added within v1.
+
+    A resident who filed a change of status or an extension of stay by the expiry date,
+    with a period of stay longer than 30 days, may stay until the decision or until the
+    end of `ends_on`, whichever comes first. Intake decides it (it issues the proof of a
+    pending application); a reader states it as it is and never works it out again.
+    """
+
+    applies: bool
+    ends_on: date | None = None
+    """The last day of the special period should no decision come first: set exactly when it applies."""
+    short_stay: bool = False
+    """It does not apply because the period of stay is 30 days or less."""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "SpecialPeriod":
+        if self.applies != (self.ends_on is not None):
+            raise ValueError("ends_on is given exactly when the special period applies")
+        if self.applies and self.short_stay:
+            raise ValueError("a short stay has no special period")
+        return self
+
+
 class ApplicationAccepted(Payload):
     """Eligibility found the application may be filed online; it now has a receipt number (受付番号)."""
 
@@ -72,6 +96,11 @@ class ApplicationAccepted(Payload):
 
     These three are copied from the application so that a consumer can write the acceptance notice
     from this event alone; None in events published before they were added."""
+    special_period: SpecialPeriod | None = None
+    """The special period as intake found it for this application (added within v1): the acceptance
+    notice is the proof of a pending application and states it. None where there is nothing to state:
+    a procedure without a special period, a stay whose length or expiry was not filed, and events
+    published before it was added."""
 
 
 class ApplicationNotEligible(Payload):

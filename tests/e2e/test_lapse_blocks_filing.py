@@ -13,6 +13,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from chassis.clock import FixedClock
 from chassis.settings import DeliverySettings
 from contracts.application import FilerCategory
+from contracts.calendar import JST
 from contracts.eligibility import ApplicationAssessed
 from contracts.intake import ApplicationReceived, Channel
 from contracts.organisations import ApprovalGranted, OrganisationKind, StaffMember
@@ -25,7 +26,6 @@ from contracts.topics import (
 from services.eligibility.app import build as build_eligibility
 from services.eligibility.settings import EligibilitySettings
 from services.reporting.app import build as build_reporting
-from services.reporting.domain.figures import JAPAN
 from services.reporting.settings import ReportingSettings
 from tests.integration.kafka_helpers import cloudevent, consume, create_topics, eventually, produce
 from tests.integration.reporting.reporting_harness import create_reporting_topics, delete_reporting_topics, noon
@@ -107,7 +107,7 @@ async def test_a_lapse_scheduled_by_reporting_refuses_the_next_filing(
             await eventually(lambda: _projected(eligibility.database))
             await produce(kafka, [cloudevent(renamed[INTAKE_APPLICATION_RECEIVED], received("app-before", before))])
 
-            clock.set(datetime.combine(date(2026, 1, 10), time(12), tzinfo=JAPAN))
+            clock.set(datetime.combine(date(2026, 1, 10), time(12), tzinfo=JST))
             changes = await consume(kafka, renamed[REPORTING_APPROVAL_CHANGED].name, 4)
             assert [json.loads(c.value)["change"] for c in changes] == [
                 "granted",

@@ -7,7 +7,7 @@ organisation facts it looked up, the rule set in force and the filing date.
 from contracts.organisations import OrganisationKind
 from services.eligibility.domain.approvals import ApprovalRecord, OrganisationFacts, apply_change
 from services.eligibility.domain.assess import Assessment, assess
-from services.eligibility.domain.filing import JAPAN, facts_for, filing_date
+from services.eligibility.domain.filing import facts_for, filing_date
 from services.eligibility.domain.reasons import ReasonCode
 from services.eligibility.domain.ruleset import (
     DEFAULT_RULES_DIR,
@@ -20,7 +20,6 @@ from services.eligibility.domain.ruleset import (
 
 __all__ = [
     "DEFAULT_RULES_DIR",
-    "JAPAN",
     "ApprovalRecord",
     "Assessment",
     "NoRulesInForce",

@@ -1,6 +1,8 @@
-"""Calendar arithmetic the rules need, total over every `date` (no overflow at the edges)."""
+"""Calendar arithmetic only eligibility's rules need, total over every `date` (no overflow at the edges).
 
-import calendar
+Days in Japan and month steps are the contracts' calendar (`contracts.calendar`).
+"""
+
 from datetime import date, timedelta
 
 
@@ -22,18 +24,3 @@ def days_before(day: date, days: int) -> date:
     if days >= (day - date.min).days:
         return date.min
     return day - timedelta(days=days)
-
-
-def months_before(day: date, months: int) -> date:
-    """The same day `months` calendar months earlier; the month's last day if it is shorter.
-
-    31 May less three months is 28 (or 29) February: the period rule of Civil Code
-    art. 143(2), where a missing corresponding day falls back to the month's end.
-    """
-    index = day.year * 12 + (day.month - 1) - months
-    year, month = divmod(index, 12)
-    if year < date.min.year:
-        return date.min
-    if day.day <= 28:  # every month has it; spares the month-length lookup
-        return date(year, month + 1, day.day)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))

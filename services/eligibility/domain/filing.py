@@ -6,13 +6,10 @@ database returns the approvals.
 """
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Final
+from datetime import date, datetime
 
+from contracts.calendar import japan_date
 from services.eligibility.domain.approvals import ApprovalRecord, OrganisationFacts
-
-JAPAN: Final = timezone(timedelta(hours=9), "JST")
-"""Japan keeps no daylight saving time, so a fixed offset is exact and needs no tz database."""
 
 
 def filing_date(submitted_at: datetime) -> date:
@@ -23,9 +20,7 @@ def filing_date(submitted_at: datetime) -> date:
     than as the machine's local time, which would make the decision depend on where
     it runs.
     """
-    if submitted_at.tzinfo is None:
-        submitted_at = submitted_at.replace(tzinfo=UTC)
-    return submitted_at.astimezone(JAPAN).date()
+    return japan_date(submitted_at)
 
 
 def facts_for(organisation_id: str | None, approvals: Iterable[ApprovalRecord]) -> OrganisationFacts:

@@ -11,8 +11,8 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.application import Application, Procedure
+from contracts.calendar import japan_date
 from contracts.intake import ApplicationStatus, Channel
-from services.intake.domain.dates import jst_date
 from services.intake.domain.inputs import InputKind
 
 
@@ -81,7 +81,7 @@ def new_application(
         filer_id=application.filer.filer_id,
         organisation_id=application.filer.organisation_id,
         procedure=application.form.procedure,
-        filed_on=jst_date(application.submitted_at),
+        filed_on=japan_date(application.submitted_at),
         stay_expires_on=application.applicant.stay_expires_on,
         period_of_stay_days=application.applicant.period_of_stay_days,
         channel=channel,

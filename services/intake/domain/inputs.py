@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from contracts.calendar import japan_midnight
 from contracts.eligibility import ApplicationAssessed
 from contracts.examination import (
     CardDispatched,
@@ -24,7 +25,6 @@ from contracts.examination import (
     ResultDelivered,
 )
 from contracts.notification import NoticeSent
-from services.intake.domain.dates import jst_midnight
 
 
 class InputKind(StrEnum):
@@ -78,20 +78,20 @@ def from_decision(event: DecisionMade, event_id: str) -> StatusInput:
     return StatusInput(
         kind=InputKind.DECISION_GRANTED if granted else InputKind.DECISION_DENIED,
         source_event_id=event_id,
-        occurred_at=jst_midnight(event.decided_on),
+        occurred_at=japan_midnight(event.decided_on),
         details=f"receipt_method={event.receipt_method.value}",
     )
 
 
 def from_coe_issued(event: CoeIssued, event_id: str) -> StatusInput:
-    return StatusInput(kind=InputKind.COE_ISSUED, source_event_id=event_id, occurred_at=jst_midnight(event.issued_on))
+    return StatusInput(kind=InputKind.COE_ISSUED, source_event_id=event_id, occurred_at=japan_midnight(event.issued_on))
 
 
 def from_card_dispatched(event: CardDispatched, event_id: str) -> StatusInput:
     return StatusInput(
         kind=InputKind.CARD_DISPATCHED,
         source_event_id=event_id,
-        occurred_at=jst_midnight(event.dispatched_on),
+        occurred_at=japan_midnight(event.dispatched_on),
     )
 
 
@@ -99,7 +99,7 @@ def from_result_delivered(event: ResultDelivered, event_id: str) -> StatusInput:
     return StatusInput(
         kind=InputKind.RESULT_DELIVERED,
         source_event_id=event_id,
-        occurred_at=jst_midnight(event.delivered_on),
+        occurred_at=japan_midnight(event.delivered_on),
     )
 
 

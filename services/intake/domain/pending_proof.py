@@ -2,17 +2,10 @@
 
 Online filers get no mark on their residence card, so the acceptance notice with
 its receipt number is the proof. It states the receipt number, the filing date and,
-where it applies, the last day of the special period (特例期間): a resident who filed
-a change of status or an extension of stay by the expiry date, with a period of
-stay longer than 30 days, may stay until the decision or until the end of the day
-two months after expiry, whichever comes first. A proof exists only while no
-decision is made, so the date it states is the two-month limit; the decision, when
-it comes, ends the period earlier and the proof is refused from then on.
-
-"Filed in time" counts the expiry day itself (the law says by the expiry date);
-online filing on that day is refused by eligibility, but a counter-channel record
-may carry it. The two months are counted by the Civil Code (arts. 140, 143), see
-`end_of_months_after`: expiry 2026-12-31 → 2027-02-28, 2026-06-30 → 2026-08-31.
+where it applies, the last day of the special period (特例期間, `special_period`).
+A proof exists only while no decision is made, so the date it states is the
+two-month limit; the decision, when it comes, ends the period earlier and the proof
+is refused from then on.
 """
 
 from datetime import date
@@ -24,12 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from contracts.application import Procedure
 from contracts.intake import ApplicationStatus as S
 from services.intake.domain.application import ApplicationState
-from services.intake.domain.dates import end_of_months_after
-
-SPECIAL_PERIOD_PROCEDURES: Final = frozenset({Procedure.CHANGE_OF_STATUS, Procedure.EXTENSION_OF_STAY})
-SPECIAL_PERIOD_MONTHS: Final = 2
-SHORTEST_STAY_WITH_SPECIAL_PERIOD_DAYS: Final = 31
-"""A period of stay of 30 days or less has no special period."""
+from services.intake.domain.special_period import special_period
 
 
 class PendingProof(BaseModel):
@@ -71,19 +59,10 @@ def pending_proof(app: ApplicationState) -> PendingProof | ProofRefused:
         return ProofRefused(reason=refusal)
     if app.receipt_number is None:
         return ProofRefused(reason=ProofRefusal.NO_RECEIPT_NUMBER)
+    found = special_period(app)
     return PendingProof(
         receipt_number=app.receipt_number,
         filing_date=app.filed_on,
         procedure=app.procedure,
-        special_period_ends_on=special_period_ends_on(app),
+        special_period_ends_on=found.ends_on if found is not None else None,
     )
-
-
-def special_period_ends_on(app: ApplicationState) -> date | None:
-    """The last day of the special period should no decision come first, or None where none applies."""
-    expires, days = app.stay_expires_on, app.period_of_stay_days
-    if app.procedure not in SPECIAL_PERIOD_PROCEDURES or expires is None or days is None:
-        return None
-    if days < SHORTEST_STAY_WITH_SPECIAL_PERIOD_DAYS or app.filed_on > expires:
-        return None
-    return end_of_months_after(expires, SPECIAL_PERIOD_MONTHS)

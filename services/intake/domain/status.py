@@ -38,9 +38,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from contracts.calendar import as_aware
 from contracts.intake import ApplicationStatus as S
 from services.intake.domain.application import ApplicationState, TimelineEntry
-from services.intake.domain.dates import as_aware
 from services.intake.domain.inputs import InputKind as K
 from services.intake.domain.inputs import StatusInput
 from services.intake.domain.paths import ahead, allowed, applies_from

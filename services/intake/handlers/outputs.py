@@ -31,6 +31,7 @@ from contracts.topics import (
     Topic,
 )
 from services.intake.domain.application import ApplicationState
+from services.intake.domain.special_period import special_period
 from services.intake.domain.status import Move
 from services.intake.handlers.ports import OutboxEvent
 
@@ -88,6 +89,7 @@ class Outputs:
             submitted_at=self.application.submitted_at,
             period_of_stay_days=self.application.applicant.period_of_stay_days,
             stay_expires_on=self.application.applicant.stay_expires_on,
+            special_period=special_period(self.state),
         )
         return self._out(INTAKE_APPLICATION_ACCEPTED, "accepted", data, at)
 

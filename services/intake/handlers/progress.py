@@ -16,10 +16,10 @@ in again later, and it is then applied exactly as it would have been in order.
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from contracts.calendar import japan_date
 from contracts.eligibility import Reason
 from contracts.intake import ApplicationStatus
 from services.intake.domain.application import with_receipt_number
-from services.intake.domain.dates import jst_date
 from services.intake.domain.inputs import StatusInput
 from services.intake.domain.numbering import format_receipt_number, receipt_counter_key
 from services.intake.domain.status import Advance, NotYet, Outcome, WithdrawRefused, advance
@@ -111,7 +111,7 @@ class ApplyProgress(Writer):
         needing = [i for i in accepted if current[i].state.receipt_number is None]
         if not needing:
             return
-        year = jst_date(self.clock.now()).year
+        year = japan_date(self.clock.now()).year
         block = await self.numbers.reserve(receipt_counter_key(year), len(needing))
         for application_id, seq in zip(needing, block, strict=True):
             stored = current[application_id]

@@ -17,9 +17,9 @@ from enum import StrEnum
 from typing import Final
 
 from contracts.application import Application
+from contracts.calendar import japan_date
 from contracts.intake import Channel
 from services.intake.domain.application import ApplicationState, new_application
-from services.intake.domain.dates import jst_date
 from services.intake.domain.numbering import application_id_for, format_provisional_number, provisional_counter_key
 from services.intake.handlers.concurrency import Writer, retrying
 from services.intake.handlers.outputs import Outputs
@@ -82,7 +82,7 @@ class SubmitApplications(Writer):
         for application_id, submission in zip(ids, submissions, strict=True):
             if _acceptable(submission):
                 fresh.setdefault(application_id, submission)
-        block = iter(await self.numbers.reserve(provisional_counter_key(jst_date(now)), len(fresh)))
+        block = iter(await self.numbers.reserve(provisional_counter_key(japan_date(now)), len(fresh)))
         created = {i: _new(s, i, next(block), now) for i, s in fresh.items()}
         existed = await self.applications.insert(list(created.values()))
         existing = await self.applications.get_many(existed)
@@ -115,7 +115,7 @@ def _new(submission: Submission, application_id: str, seq: int, now: datetime) -
     state = new_application(
         submission.application,
         application_id=application_id,
-        provisional_number=format_provisional_number(jst_date(now), seq),
+        provisional_number=format_provisional_number(japan_date(now), seq),
         channel=submission.channel,
         source_event_id=submission.source_event_id,
     )

@@ -11,13 +11,13 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict
 
 from contracts.application import Identifier, Language, Procedure
+from contracts.calendar import japan_date
 from contracts.intake import ApplicationAccepted, ApplicationReceived, Parties
-from services.notification.domain.dates import japan_date
 from services.notification.domain.postage import Tariff
 
 
 class ApplicationContact(BaseModel):
-    """The projection record: parties, what was filed, and the dates a notice needs."""
+    """The projection record: parties, what was filed, and when (for an acceptance that does not say)."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
@@ -28,8 +28,6 @@ class ApplicationContact(BaseModel):
     accompanying: tuple[Procedure, ...] = ()
     parties: Parties
     filed_on: date | None = None
-    period_of_stay_days: int | None = None
-    stay_expires_on: date | None = None
 
 
 class NoticeContext(BaseModel):
@@ -61,8 +59,6 @@ def contact_from_received(event: ApplicationReceived) -> ApplicationContact:
             organisation_id=filer.organisation_id,
         ),
         filed_on=japan_date(application.submitted_at),
-        period_of_stay_days=applicant.period_of_stay_days,
-        stay_expires_on=applicant.stay_expires_on,
     )
 
 

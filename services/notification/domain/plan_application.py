@@ -3,12 +3,11 @@ documents requested."""
 
 from datetime import date
 
-from contracts.application import Procedure
+from contracts.calendar import japan_date
 from contracts.examination import DocumentsRequested
 from contracts.intake import ApplicationAccepted, ApplicationNotEligible, ApplicationReceived
 from services.notification.domain import addressing
 from services.notification.domain.contacts import ApplicationContact
-from services.notification.domain.dates import japan_date, special_period_ends_on
 from services.notification.domain.labels import procedure_label
 from services.notification.domain.model import (
     Bilingual,
@@ -18,11 +17,6 @@ from services.notification.domain.model import (
     Recipient,
     TemplateValue,
 )
-
-# The special period (特例期間) protects a resident who filed one of these in time (§3).
-SPECIAL_PERIOD_PROCEDURES = frozenset({Procedure.CHANGE_OF_STATUS, Procedure.EXTENSION_OF_STAY})
-SHORT_STAY_DAYS = 30
-"""A period of stay of 30 days or less has no special period."""
 
 
 def plan_received(event: ApplicationReceived, source_event_id: str) -> Planned:
@@ -44,37 +38,36 @@ def plan_received(event: ApplicationReceived, source_event_id: str) -> Planned:
     return Planned(notices=(notice,))
 
 
-def special_period(procedure: Procedure, days: int | None, expires: date | None) -> dict[str, TemplateValue]:
-    """Whether the acceptance notice explains the special period, and until when it may run.
+def special_period(event: ApplicationAccepted) -> dict[str, TemplateValue]:
+    """What the acceptance notice says of the special period (特例期間, §3): what intake found, as it is.
 
-    Without the stay's length or expiry the rule is explained without a date, including
-    that short stays have none.
+    Intake decides it for its proof of a pending application; working it out again here
+    could only disagree with that proof. An acceptance without intake's finding (nothing
+    to state, or published before it carried one) says nothing of the special period.
     """
-    covered = procedure in SPECIAL_PERIOD_PROCEDURES
-    short = covered and days is not None and days <= SHORT_STAY_DAYS
-    applies = covered and not short
+    found = event.special_period
+    applies = found is not None and found.applies
     return {
         "special_period": applies,
-        "special_period_short_stay": short,
-        "stay_expires_on": expires if applies else None,
-        "special_period_ends_on": special_period_ends_on(expires) if applies and expires else None,
+        "special_period_short_stay": found is not None and found.short_stay,
+        "stay_expires_on": event.stay_expires_on if applies else None,
+        "special_period_ends_on": found.ends_on if found is not None else None,
     }
 
 
 def plan_accepted(event: ApplicationAccepted, source_event_id: str, contact: ApplicationContact | None) -> Planned:
     """The acceptance goes to filer and applicant: it is the applicant's proof of a pending application.
 
-    The filing date and the stay come from the event; from the contact (the receipt event)
-    only for an event published before the acceptance carried them.
+    The filing date comes from the event; from the contact (the receipt event) only for
+    an event published before the acceptance carried it.
     """
     if contact is not None and contact.application_id != event.application_id:
         raise ValueError(f"contact {contact.application_id} handed in for application {event.application_id}")
     filed_on: date | None = None
-    days, expires = None, None
     if event.submitted_at is not None:
-        filed_on, days, expires = japan_date(event.submitted_at), event.period_of_stay_days, event.stay_expires_on
+        filed_on = japan_date(event.submitted_at)
     elif contact is not None:
-        filed_on, days, expires = contact.filed_on, contact.period_of_stay_days, contact.stay_expires_on
+        filed_on = contact.filed_on
     parties = event.parties
     notice = addressing.new_notice(
         NoticeKind.APPLICATION_ACCEPTED,
@@ -88,7 +81,7 @@ def plan_accepted(event: ApplicationAccepted, source_event_id: str, contact: App
             "applicant_name": parties.applicant_name,
             "filed_on": filed_on,
             "accepted_on": japan_date(event.accepted_at),
-            **special_period(event.procedure, days, expires),
+            **special_period(event),
         },
         application_id=event.application_id,
     )

@@ -33,9 +33,9 @@ def needs_contact(
     payload: object,
 ) -> TypeGuard[ApplicationAccepted | DocumentsRequested | DecisionMade | CoeIssued | CardDispatched]:
     """Whether an event's notices read the projection: examination events always; an acceptance only
-    if it was published before it carried the filing date and the stay itself."""
+    if it was published before it carried the filing date itself."""
     if isinstance(payload, ApplicationAccepted):
-        return payload.submitted_at is None  # the three dates are filled together, or not at all
+        return payload.submitted_at is None
     return isinstance(payload, EXAMINATION)
 
 

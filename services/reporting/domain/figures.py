@@ -14,13 +14,14 @@ application is counted once whether or not intake also announces its first statu
 """
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from enum import StrEnum
 from typing import Final, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.base import Payload
+from contracts.calendar import japan_date
 from contracts.eligibility import ApplicationAssessed
 from contracts.intake import (
     ApplicationNotEligible,
@@ -30,8 +31,6 @@ from contracts.intake import (
 )
 from contracts.notification import NoticeFailed, NoticeSent
 from contracts.organisations import ApprovalChange, ApprovalChanged
-
-JAPAN: Final = timezone(timedelta(hours=9), "JST")  # Japan keeps no daylight saving time
 
 Labels = tuple[tuple[str, str], ...]
 """Label pairs sorted by name: hashable, and equal whatever order they were given in."""
@@ -119,9 +118,8 @@ def _approval_moves(event: ApprovalChanged) -> tuple[Increment, ...]:
 
 
 def japan_day(moment: datetime) -> str:
-    """The calendar day in Japan; a naive time is taken to be Japan time already."""
-    local = moment.astimezone(JAPAN) if moment.tzinfo is not None else moment
-    return local.date().isoformat()
+    """The calendar day in Japan, as every service reads it (a naive time is UTC)."""
+    return japan_date(moment).isoformat()
 
 
 def tally(increments: Iterable[Increment]) -> dict[tuple[str, Labels], int]:

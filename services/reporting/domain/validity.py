@@ -14,7 +14,7 @@ from typing import Final
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from services.reporting.domain.months import add_months
+from contracts.calendar import add_months
 
 DEFAULT_VALIDITY_PATH: Final = Path(__file__).resolve().parent.parent / "data" / "validity.yaml"
 

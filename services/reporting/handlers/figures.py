@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+from contracts.calendar import japan_date
 from contracts.reporting import FiguresSnapshot
 from services.reporting.domain.figures import increments_for
 from services.reporting.handlers.ports import (
@@ -22,7 +23,6 @@ from services.reporting.handlers.ports import (
     SnapshotPublisher,
     Tally,
 )
-from services.reporting.handlers.scheduler import japan_today
 
 DUE_WITHIN_DAYS = 30
 
@@ -45,7 +45,7 @@ class FiguresReport:
     async def snapshot(self) -> FiguresSnapshot:
         now = self._clock.now()
         # Same rule as the domain's report_due_within: due before today + 30 days, overdue included.
-        before = japan_today(now) + timedelta(days=DUE_WITHIN_DAYS)
+        before = japan_date(now) + timedelta(days=DUE_WITHIN_DAYS)
         counters, due, lag = await asyncio.gather(
             self._ledger.counters(), self._approvals.count_report_due(before), self._lag.lag()
         )

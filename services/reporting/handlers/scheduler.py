@@ -17,16 +17,12 @@ from datetime import date, datetime
 
 import structlog
 
-from services.reporting.domain.figures import JAPAN
+from contracts.calendar import japan_date
 from services.reporting.domain.schedule import advance
 from services.reporting.handlers.outbox import Outbox, pending
 from services.reporting.handlers.ports import ApprovalStore, Clock, StoredApproval
 
 log = structlog.get_logger("reporting.scheduler")
-
-
-def japan_today(now: datetime) -> date:
-    return now.astimezone(JAPAN).date()
 
 
 class Scheduler:
@@ -49,7 +45,7 @@ class Scheduler:
     async def tick(self) -> int:
         """Emits every scheduled change due by today; returns how many this instance emitted."""
         now = self._clock.now()
-        today = japan_today(now)
+        today = japan_date(now)
         emitted = 0
         while due := await self._store.due(today, self._page):
             won = 0

@@ -60,7 +60,7 @@ async def test_receipt_and_acceptance_projected_at_the_same_time_both_stick(
     assert len(found) == 20
     contact = contact_of(found["app-7"])
     assert contact is not None
-    assert (contact.receipt_number, contact.stay_expires_on) == ("R-20260512-0042", receipts[7].stay_expires_on)
+    assert (contact.receipt_number, contact.filed_on) == ("R-20260512-0042", receipts[7].filed_on)
 
 
 async def test_facts_stored_as_nested_documents_by_an_earlier_version_are_still_read(

@@ -19,10 +19,10 @@ from pymongo.asynchronous.database import AsyncDatabase
 from chassis.clock import FixedClock
 from chassis.service import Service
 from contracts.base import Payload
+from contracts.calendar import JST
 from contracts.organisations import ApprovalChanged
 from contracts.topics import REPORTING_APPROVAL_CHANGED, Topic
 from services.reporting.app import BUREAU, COUNTED, OUTPUTS, build
-from services.reporting.domain.figures import JAPAN
 from services.reporting.settings import ReportingSettings
 from tests.integration.fast_delivery import FAST_DELIVERY
 from tests.integration.kafka_helpers import cloudevent, create_topics, delete_topics, eventually, produce
@@ -30,7 +30,7 @@ from tests.integration.kafka_helpers import cloudevent, create_topics, delete_to
 
 def noon(day: date) -> datetime:
     """Midday in Japan: the scheduler's 'today' is Japan's calendar day."""
-    return datetime.combine(day, time(12), tzinfo=JAPAN)
+    return datetime.combine(day, time(12), tzinfo=JST)
 
 
 def topic_names(prefix: str) -> list[str]:
@@ -137,6 +137,6 @@ class Reporting:
 def summary(changes: Sequence[Change]) -> list[tuple[str, str, int, date]]:
     """(approval, change, revision, day it was emitted in Japan) per change, in topic order."""
     return [
-        (c.data.approval_id, c.data.change.value, c.data.revision, c.data.occurred_at.astimezone(JAPAN).date())
+        (c.data.approval_id, c.data.change.value, c.data.revision, c.data.occurred_at.astimezone(JST).date())
         for c in changes
     ]

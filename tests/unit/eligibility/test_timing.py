@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from contracts.application import Application, FilerCategory
-from services.eligibility.domain.dates import age_on, days_before, months_before
+from services.eligibility.domain.dates import age_on, days_before
 
 from .factories import FILING_DATE, assess_on, baseline, changed, codes
 
@@ -76,20 +76,6 @@ def test_an_extension_without_the_stay_details_cannot_be_placed_in_its_window() 
 )
 def test_age_rises_on_the_birthday_and_on_1_march_for_a_leap_day_birth(born: date, on: date, age: int) -> None:
     assert age_on(born, on) == age
-
-
-@pytest.mark.parametrize(
-    ("day", "months", "expected"),
-    [
-        (date(2025, 7, 15), 3, date(2025, 4, 15)),
-        (date(2025, 5, 31), 3, date(2025, 2, 28)),
-        (date(2024, 5, 31), 3, date(2024, 2, 29)),
-        (date(2025, 2, 15), 3, date(2024, 11, 15)),
-        (date(1, 2, 1), 3, date.min),
-    ],
-)
-def test_months_before_falls_back_to_the_end_of_a_shorter_month(day: date, months: int, expected: date) -> None:
-    assert months_before(day, months) == expected
 
 
 def test_days_before_stops_at_the_first_representable_date() -> None:

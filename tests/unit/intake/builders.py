@@ -10,10 +10,11 @@ from contracts.application import (
     FilerCategory,
     Procedure,
 )
-from contracts.intake import ApplicationStatus, Channel
-from services.intake.domain.application import ApplicationState, new_application
+from contracts.intake import ApplicationAccepted, ApplicationStatus, Channel
+from services.intake.domain.application import ApplicationState, new_application, with_receipt_number
 from services.intake.domain.inputs import InputKind, StatusInput
 from services.intake.domain.status import Advance, advance
+from services.intake.handlers.outputs import Outputs
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
@@ -70,3 +71,14 @@ def moved(app: ApplicationState, *kinds: InputKind) -> ApplicationState:
 
 def status_entries(app: ApplicationState) -> list[ApplicationStatus]:
     return [entry.status for entry in app.timeline if entry.status is not None]
+
+
+def accepted_as_published(
+    application: Application, application_id: str = "app-1", receipt_number: str = "ON-2026-000000042-00"
+) -> tuple[ApplicationState, ApplicationAccepted, str]:
+    """The application accepted, and its acceptance event and event id as intake publishes them."""
+    state = a_submitted_application(application).model_copy(update={"application_id": application_id})
+    state = with_receipt_number(moved(state, InputKind.ASSESSED_ELIGIBLE), receipt_number)
+    out = Outputs(state, application, "evt-assessed", None).accepted(T0)
+    assert isinstance(out.data, ApplicationAccepted)
+    return state, out.data, out.id

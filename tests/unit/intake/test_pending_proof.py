@@ -1,13 +1,10 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from contracts.application import Procedure
 from contracts.intake import ApplicationStatus as S
 from services.intake.domain.application import with_receipt_number
-from services.intake.domain.dates import end_of_months_after, last_day_of_month
 from services.intake.domain.inputs import InputKind as K
 from services.intake.domain.pending_proof import (
     PendingProof,
@@ -55,17 +52,6 @@ def test_the_special_period_ends_two_months_after_expiry_counted_to_the_month_en
 
     assert isinstance(proof, PendingProof)
     assert proof.special_period_ends_on == ends_on
-
-
-@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2200, 12, 31)))
-def test_two_months_after_a_day_follow_the_civil_code_count(day):
-    start = day + timedelta(days=1)  # the first day is not counted
-    year, month = divmod(start.year * 12 + start.month - 1 + 2, 12)
-    last = last_day_of_month(year, month + 1)
-    # It ends the day before the day with the start's number, or on the month's last day if none.
-    expected = last if start.day > last.day else last.replace(day=start.day) - timedelta(days=1)
-
-    assert end_of_months_after(day, 2) == expected
 
 
 @pytest.mark.parametrize(("days", "has_period"), [(30, False), (31, True), (90, True)])

@@ -6,7 +6,7 @@ import pytest
 
 from contracts.eligibility import ApplicationAssessed, Reason
 from contracts.examination import DecisionMade, DocumentsRequested, Outcome
-from contracts.intake import ApplicationAccepted, ApplicationNotEligible, ApplicationStatus, Channel
+from contracts.intake import ApplicationAccepted, ApplicationNotEligible, ApplicationStatus, Channel, SpecialPeriod
 from contracts.topics import (
     INTAKE_APPLICATION_ACCEPTED,
     INTAKE_APPLICATION_NOT_ELIGIBLE,
@@ -87,6 +87,8 @@ async def test_an_eligible_assessment_accepts_with_a_receipt_number_and_starts_e
     assert accepted.data.submitted_at == filed.submitted_at
     assert accepted.data.period_of_stay_days == filed.applicant.period_of_stay_days
     assert accepted.data.stay_expires_on == filed.applicant.stay_expires_on
+    # So does the special period, decided here once: the notice states what intake's proof states.
+    assert accepted.data.special_period == SpecialPeriod(applies=True, ends_on=date(2026, 8, 31))
     changes = intake.publisher.of_topic(INTAKE_APPLICATION_STATUS_CHANGED.name)
     assert [(c.data.status, c.data.revision) for c in changes] == [("accepted", 2), ("under_examination", 3)]  # type: ignore[attr-defined]
     assert all(c.causation_id == "evt-a" for c in intake.publisher.published)

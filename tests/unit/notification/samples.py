@@ -18,7 +18,14 @@ from contracts.application import (
 )
 from contracts.eligibility import Reason
 from contracts.examination import CardDispatched, CoeIssued, DecisionMade, DocumentsRequested, Outcome
-from contracts.intake import ApplicationAccepted, ApplicationNotEligible, ApplicationReceived, Channel, Parties
+from contracts.intake import (
+    ApplicationAccepted,
+    ApplicationNotEligible,
+    ApplicationReceived,
+    Channel,
+    Parties,
+    SpecialPeriod,
+)
 from contracts.organisations import ApprovalChange, ApprovalChanged, ApprovalState, StaffMember
 from services.notification.domain.contacts import NoticeContext
 from services.notification.domain.notices import Notice, NoticeEvent, NoticeKind, Planned, plan_notices
@@ -87,16 +94,22 @@ def accepted(procedure: Procedure = Procedure.EXTENSION_OF_STAY, **party_changes
     )
 
 
+IN_TIME = SpecialPeriod(applies=True, ends_on=date(2026, 8, 31))
+"""Intake's finding for the sample extension: filed before its stay expires on 2026-06-30."""
+
+
 def accepted_with_its_dates(
-    procedure: Procedure = Procedure.EXTENSION_OF_STAY, **applicant: Any
+    procedure: Procedure = Procedure.EXTENSION_OF_STAY, special_period: SpecialPeriod | None = IN_TIME, **applicant: Any
 ) -> ApplicationAccepted:
-    """The acceptance as intake publishes it now: the filing date and the stay copied from the application."""
+    """The acceptance as intake publishes it now: the filing date and the stay copied from the application,
+    and intake's finding on the special period (given here: notification never works it out)."""
     filed = received(procedure, **applicant).application
     return accepted(procedure).model_copy(
         update={
             "submitted_at": filed.submitted_at,
             "period_of_stay_days": filed.applicant.period_of_stay_days,
             "stay_expires_on": filed.applicant.stay_expires_on,
+            "special_period": special_period,
         }
     )
 
@@ -195,7 +208,7 @@ def events_for_every_kind() -> dict[NoticeKind, NoticeEvent]:
     """One event that yields each notice kind."""
     kinds: dict[NoticeKind, NoticeEvent] = {
         NoticeKind.SUBMISSION_RECEIVED: received(),
-        NoticeKind.APPLICATION_ACCEPTED: accepted(),
+        NoticeKind.APPLICATION_ACCEPTED: accepted_with_its_dates(),
         NoticeKind.NOT_ELIGIBLE: not_eligible(),
         NoticeKind.DOCUMENTS_REQUESTED: documents_requested(),
         NoticeKind.DECISION_COUNTER: decision(method=ReceiptMethod.COUNTER),

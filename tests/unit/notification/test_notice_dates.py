@@ -1,8 +1,8 @@
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
-from services.notification.domain.dates import coe_valid_until, japan_date, special_period_ends_on
+from services.notification.domain.dates import coe_valid_until
 
 
 @pytest.mark.parametrize(
@@ -21,28 +21,3 @@ def test_a_coe_is_valid_until_the_same_day_three_months_on_or_that_months_last_d
     issued_on: date, valid_until: date
 ) -> None:
     assert coe_valid_until(issued_on) == valid_until
-
-
-@pytest.mark.parametrize(
-    ("expires_on", "ends_on"),
-    [
-        (date(2026, 3, 15), date(2026, 5, 15)),
-        (date(2026, 6, 30), date(2026, 8, 31)),
-        (date(2026, 12, 30), date(2027, 2, 28)),
-        (date(2026, 12, 31), date(2027, 2, 28)),
-        (date(2027, 12, 31), date(2028, 2, 29)),
-        (date(2026, 2, 28), date(2026, 4, 30)),
-    ],
-)
-def test_the_special_period_ends_two_months_after_expiry_counted_as_the_civil_code_counts(
-    expires_on: date, ends_on: date
-) -> None:
-    assert special_period_ends_on(expires_on) == ends_on
-
-
-def test_a_moment_late_in_the_evening_utc_is_the_next_day_in_japan() -> None:
-    assert japan_date(datetime(2026, 5, 11, 15, 30, tzinfo=UTC)) == date(2026, 5, 12)
-
-
-def test_a_naive_moment_is_read_as_utc() -> None:
-    assert japan_date(datetime(2026, 5, 11, 15, 30)) == date(2026, 5, 12)

@@ -1,6 +1,9 @@
 from datetime import date
 
+import pytest
+
 from contracts.application import Procedure
+from contracts.intake import SpecialPeriod
 from services.notification.domain.contacts import (
     ApplicationContact,
     NoticeContext,
@@ -47,36 +50,52 @@ def test_without_the_applicants_address_the_acceptance_goes_to_the_filer_alone(c
     assert addresses(only_notice(accepted(applicant_email=None), context)) == ["hanako@example.co.jp"]
 
 
-def test_the_acceptance_of_an_extension_states_the_last_day_of_the_special_period(context: NoticeContext) -> None:
-    variables = only_notice(accepted(), context).variables
+def test_the_acceptance_of_an_extension_states_the_last_day_of_the_special_period(tariff: Tariff) -> None:
+    variables = only_notice(accepted_with_its_dates(), NoticeContext(tariff=tariff)).variables
     assert variables["special_period"] is True
     assert variables["stay_expires_on"] == date(2026, 6, 30)
     assert variables["special_period_ends_on"] == date(2026, 8, 31)
 
 
 def test_a_stay_of_30_days_or_less_has_no_special_period(tariff: Tariff) -> None:
-    contact = contact_from_received(received(period_of_stay_days=30))
-    variables = only_notice(accepted(), NoticeContext(tariff=tariff, contact=contact)).variables
+    short = accepted_with_its_dates(
+        special_period=SpecialPeriod(applies=False, short_stay=True), period_of_stay_days=30
+    )
+    variables = only_notice(short, NoticeContext(tariff=tariff)).variables
     assert variables["special_period"] is False
     assert variables["special_period_short_stay"] is True
     assert variables["special_period_ends_on"] is None
 
 
 def test_a_certificate_of_eligibility_has_no_special_period(tariff: Tariff) -> None:
-    coe = received(Procedure.CERTIFICATE_OF_ELIGIBILITY, in_japan=False, period_of_stay_days=None)
-    context = NoticeContext(tariff=tariff, contact=contact_from_received(coe))
-    variables = only_notice(accepted(Procedure.CERTIFICATE_OF_ELIGIBILITY), context).variables
+    coe = accepted_with_its_dates(
+        Procedure.CERTIFICATE_OF_ELIGIBILITY, special_period=None, in_japan=False, period_of_stay_days=None
+    )
+    variables = only_notice(coe, NoticeContext(tariff=tariff)).variables
     assert variables["special_period"] is False
     assert variables["special_period_short_stay"] is False
 
 
-def test_an_acceptance_without_a_known_contact_still_goes_out_and_explains_the_rule_without_a_date(
+def test_the_notice_states_intakes_finding_and_never_works_the_special_period_out_from_the_stay(
     tariff: Tariff,
 ) -> None:
-    variables = only_notice(accepted(), NoticeContext(tariff=tariff)).variables
-    assert variables["special_period"] is True
-    assert variables["special_period_ends_on"] is None
-    assert variables["filed_on"] is None
+    # The stay on the event (365 days, expiring 2026-06-30) would give a date; intake found the filing late.
+    late = accepted_with_its_dates(special_period=SpecialPeriod(applies=False))
+    variables = only_notice(late, NoticeContext(tariff=tariff)).variables
+    assert (variables["special_period"], variables["special_period_short_stay"]) == (False, False)
+    assert (variables["stay_expires_on"], variables["special_period_ends_on"]) == (None, None)
+
+
+@pytest.mark.parametrize("with_contact", [False, True], ids=["alone", "with-the-receipt"])
+def test_an_acceptance_without_intakes_finding_still_goes_out_and_states_no_special_period(
+    tariff: Tariff, contact: ApplicationContact, with_contact: bool
+) -> None:
+    context = NoticeContext(tariff=tariff, contact=contact if with_contact else None)
+    for event in (accepted(), accepted_with_its_dates(special_period=None)):
+        variables = only_notice(event, context).variables
+        assert (variables["special_period"], variables["special_period_short_stay"]) == (False, False)
+        assert variables["special_period_ends_on"] is None
+    assert only_notice(accepted(), context).variables["filed_on"] == (date(2026, 5, 11) if with_contact else None)
 
 
 def test_not_eligible_lists_every_reason_in_both_languages(context: NoticeContext) -> None:
@@ -115,7 +134,7 @@ def test_the_contact_keeps_what_was_filed_and_takes_the_receipt_number_at_accept
     contact = contact_with_acceptance(contact_from_received(received()), accepted())
     assert contact.receipt_number == "R-20260512-0042"
     assert contact.accompanying == (Procedure.EXTRA_ACTIVITY_PERMISSION,)
-    assert contact.stay_expires_on == date(2026, 6, 30)
+    assert contact.filed_on == date(2026, 5, 11)
 
 
 def test_an_acceptance_alone_is_enough_to_address_later_notices() -> None:
@@ -135,12 +154,7 @@ def test_an_acceptance_carrying_its_dates_needs_no_contact_for_the_filing_date_a
     assert variables["special_period_ends_on"] == date(2026, 8, 31)
 
 
-def test_the_dates_an_acceptance_carries_win_over_the_contacts(tariff: Tariff) -> None:
-    older = contact_from_received(received(stay_expires_on=date(2026, 5, 31)))
+def test_the_filing_date_an_acceptance_carries_wins_over_the_contacts(tariff: Tariff) -> None:
+    older = contact_from_received(received()).model_copy(update={"filed_on": date(2026, 5, 1)})
     variables = only_notice(accepted_with_its_dates(), NoticeContext(tariff=tariff, contact=older)).variables
-    assert variables["stay_expires_on"] == date(2026, 6, 30)
-
-
-def test_a_short_stay_carried_by_the_acceptance_has_no_special_period(tariff: Tariff) -> None:
-    variables = only_notice(accepted_with_its_dates(period_of_stay_days=30), NoticeContext(tariff=tariff)).variables
-    assert (variables["special_period"], variables["special_period_short_stay"]) == (False, True)
+    assert variables["filed_on"] == date(2026, 5, 11)

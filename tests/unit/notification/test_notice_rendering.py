@@ -4,13 +4,14 @@ from pathlib import Path
 import pytest
 from jinja2 import TemplateNotFound, UndefinedError
 
+from contracts.intake import SpecialPeriod
 from services.notification.domain.contacts import NoticeContext
 from services.notification.domain.model import Notice
 from services.notification.domain.notices import CATALOGUE, NoticeKind
 from services.notification.domain.render import TEMPLATES_DIR, Renderer
 
 from .conftest import NoticeFor
-from .samples import accepted, decision, html_of, only_notice, rendered, text_of
+from .samples import accepted, accepted_with_its_dates, decision, html_of, only_notice, rendered, text_of
 
 # A phrase each language's part always opens with (the greeting).
 GREETING = {"ja": "様", "en": "Dear "}
@@ -54,9 +55,30 @@ def test_the_subject_gives_the_notices_language_first(renderer: Renderer, notice
 def test_the_acceptance_explains_the_special_period_with_its_last_day(
     renderer: Renderer, context: NoticeContext
 ) -> None:
-    text = text_of(rendered(renderer, only_notice(accepted(), context)))
+    message = rendered(renderer, only_notice(accepted_with_its_dates(), context))
+    text, html = text_of(message), html_of(message)
+    assert "在留期間の満了日：2026年6月30日" in text
     assert "特例期間の最終日：2026年8月31日" in text
     assert "Last day of the special period: 31 August 2026" in text
+    assert "Last day of the special period</th><td>31 August 2026" in html
+
+
+def test_a_short_stay_is_told_there_is_no_special_period(renderer: Renderer, context: NoticeContext) -> None:
+    short = accepted_with_its_dates(special_period=SpecialPeriod(applies=False, short_stay=True))
+    text = text_of(rendered(renderer, only_notice(short, context)))
+    assert "在留期間が30日以下のため、特例期間はありません。" in text
+    assert "Your period of stay is 30 days or less, so there is no special period." in text
+    assert "特例期間の最終日" not in text
+
+
+@pytest.mark.parametrize("finding", [SpecialPeriod(applies=False), None], ids=["filed-after-expiry", "no-finding"])
+def test_an_acceptance_without_a_special_period_says_nothing_of_one(
+    renderer: Renderer, context: NoticeContext, finding: SpecialPeriod | None
+) -> None:
+    message = rendered(renderer, only_notice(accepted_with_its_dates(special_period=finding), context))
+    for part in (text_of(message), html_of(message)):
+        assert "特例期間" not in part
+        assert "special period" not in part.lower()
 
 
 def test_the_postal_instructions_give_the_amounts_and_never_ask_for_the_passport(

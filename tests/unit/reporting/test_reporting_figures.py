@@ -164,4 +164,4 @@ def test_the_japan_day_of_a_time_in_another_zone_and_of_a_naive_time() -> None:
     assert japan_day(datetime(2026, 3, 2, 14, 59, tzinfo=UTC)) == "2026-03-02"
     assert japan_day(datetime(2026, 3, 2, 15, 0, tzinfo=UTC)) == "2026-03-03"
     assert japan_day(datetime(2026, 3, 2, 23, 0, tzinfo=timezone(timedelta(hours=-5)))) == "2026-03-03"
-    assert japan_day(datetime(2026, 3, 2, 23, 0)) == "2026-03-02"
+    assert japan_day(datetime(2026, 3, 2, 23, 0)) == "2026-03-03"  # naive is UTC, as in every service

@@ -4,17 +4,17 @@ import asyncio
 from datetime import date, datetime, time
 
 from chassis.clock import FixedClock
+from contracts.calendar import JST
 from contracts.organisations import ApprovalState
-from services.reporting.domain.figures import JAPAN
 from services.reporting.handlers.outbox import Outbox, change_id
 from services.reporting.handlers.ports import StoredApproval
-from services.reporting.handlers.scheduler import Scheduler, japan_today
+from services.reporting.handlers.scheduler import Scheduler
 from tests.unit.reporting.reporting_builders import APPROVAL_ID, approval_granted_on
 from tests.unit.reporting.reporting_fakes import FakeApprovalStore, FakePublisher
 
 
 def noon(day: date) -> datetime:
-    return datetime.combine(day, time(12), tzinfo=JAPAN)
+    return datetime.combine(day, time(12), tzinfo=JST)
 
 
 class World:
@@ -72,8 +72,3 @@ async def test_two_schedulers_racing_for_one_approval_emit_its_reminder_once() -
     assert sorted(emitted) == [0, 1]
     assert [p.change.change.value for p in world.publisher.published] == ["reminder_due"]
     assert world.store.runs == {"one": date(2028, 11, 5), "two": date(2028, 11, 5)}
-
-
-async def test_the_day_is_japans_calendar_day() -> None:
-    assert japan_today(datetime.fromisoformat("2026-01-04T15:00:00+00:00")) == date(2026, 1, 5)
-    assert japan_today(datetime.fromisoformat("2026-01-04T14:59:59+00:00")) == date(2026, 1, 4)

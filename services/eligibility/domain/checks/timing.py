@@ -3,8 +3,9 @@
 from collections.abc import Iterator
 from datetime import date
 
+from contracts.calendar import add_months
 from services.eligibility.domain.case import Case
-from services.eligibility.domain.dates import days_before, months_before
+from services.eligibility.domain.dates import days_before
 from services.eligibility.domain.reasons import Finding, ReasonCode, finding
 from services.eligibility.domain.ruleset import Location
 from services.eligibility.domain.ruleset.tables import ExtensionWindow
@@ -41,5 +42,5 @@ def extension_window_open(case: Case) -> Iterator[Finding]:
 def window_opens_on(window: ExtensionWindow, expires: date, period_days: int) -> date:
     """First filing day: N calendar months before expiry for long stays, else once a share has passed."""
     if period_days >= window.long_period_min_days:
-        return months_before(expires, window.long_opens_months_before)
+        return add_months(expires, -window.long_opens_months_before)
     return days_before(expires, int(period_days * window.short_opens_before_expiry_fraction))
