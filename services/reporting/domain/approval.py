@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from contracts.application import FilerCategory, Identifier
-from contracts.organisations import ApprovalChange, ApprovalChanged, ApprovalState, StaffMember
+from contracts.organisations import ApprovalChange, ApprovalChanged, ApprovalState, OrganisationKind, StaffMember
 
 
 class Approval(BaseModel):
@@ -42,6 +42,9 @@ class Approval(BaseModel):
     revision: int = Field(ge=1)
     emitted: tuple[ApprovalChange, ...] = ()
     """The scheduled changes (reminder, deadline, lapse) already published for this period."""
+    organisation_kind: OrganisationKind | None = None
+    """As the bureau granted it; eligibility's rules depend on it, and it reads only our changes.
+    None for an approval stored before the kind was kept (its next change publishes None too)."""
 
     @model_validator(mode="after")
     def _dates_are_in_order(self) -> "Approval":
@@ -104,4 +107,5 @@ def changed_event(
         revision=approval.revision,
         occurred_at=now,
         previous_state=previous_state,
+        organisation_kind=approval.organisation_kind,
     )

@@ -90,6 +90,7 @@ def _granted(event: ApprovalGranted, now: datetime, rules: ValidityRules) -> Out
         report_due_by=period.report_due_by,
         staff=event.staff,
         revision=1,
+        organisation_kind=event.organisation_kind,
     )
     return Outcome(approval=approval, changes=(changed_event(approval, ApprovalChange.GRANTED, None, now),))
 

@@ -6,6 +6,7 @@ from contracts.application import FilerCategory
 from contracts.organisations import (
     ApprovalGranted,
     ApprovalRevoked,
+    OrganisationKind,
     PeriodicReportAccepted,
     StaffAdded,
     StaffLeft,
@@ -25,13 +26,14 @@ def staff(staff_id: str) -> StaffMember:
     return StaffMember(staff_id=staff_id, name=f"Staff {staff_id}", email=f"{staff_id}@example.jp")
 
 
-def granted(approved_on: date, *staff_ids: str) -> ApprovalGranted:
+def granted(approved_on: date, *staff_ids: str, kind: OrganisationKind | None = None) -> ApprovalGranted:
     return ApprovalGranted(
         approval_id=APPROVAL_ID,
         organisation_id=ORGANISATION_ID,
         category=FilerCategory.ORGANISATION_STAFF,
         approved_on=approved_on,
         staff=tuple(staff(staff_id) for staff_id in staff_ids or ("s1", "s2")),
+        organisation_kind=kind,
     )
 
 
