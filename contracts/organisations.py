@@ -110,3 +110,9 @@ class ApprovalChanged(Payload):
     from this event alone. Added within v1 as an optional field."""
     organisation_kind: OrganisationKind | None = None
     """Carried over from the grant."""
+    revoked_on: date | None = None
+    """The day the revocation took effect (`ApprovalRevoked.revoked_on`), on the revocation and every
+    change after it; None while the approval is not revoked. The approval is in force on day d iff
+    valid_from <= d < valid_until and (revoked_on is None or d < revoked_on). A revoked approval
+    without it (published before it was added) is to be taken as revoked from the start.
+    Added within v1 as an optional field."""

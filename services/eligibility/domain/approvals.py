@@ -4,7 +4,10 @@ Eligibility keeps only what a filing decision needs. Staff names and e-mail addr
 are dropped on purpose: they are personal data this service has no use for.
 
 `valid_until` is the expiry date and is exclusive, as reporting publishes it: an
-approval is in force from `valid_from` up to the day before `valid_until`.
+approval is in force from `valid_from` up to the day before `valid_until`, and up to the day
+before `revoked_on` if it was revoked. A filing is judged by the approval as it stood on the
+filing date, not by its state when the filing is assessed: a filing of the last valid day
+assessed after the lapse was published (a backlog across midnight) still counts.
 
 The organisation's kind is the contract's `OrganisationKind` (one enum for the events,
 the rule files and the checks): it arrives on the approval events and is kept here.
@@ -43,11 +46,21 @@ class ApprovalRecord(_Record):
     revision: int
     organisation_kind: OrganisationKind | None = None
     """The holder's kind, as the bureau granted it; None when the events do not say."""
+    revoked_on: date | None = None
+    """The day a revocation took effect; None unless revoked."""
 
     def in_force_on(self, day: date) -> bool:
-        """`valid_until` is the expiry date and is exclusive, as reporting publishes it: on the
-        expiry date itself access has ended (the lapse is emitted that day)."""
-        return self.state is ApprovalState.ACTIVE and self.valid_from <= day < self.valid_until
+        """Whether the approval was in force on `day`, whatever has happened to it since.
+
+        A lapse says only that the window ended, so the window decides: on the expiry date itself
+        access has ended (the lapse is emitted that day), on the day before it had not. A renewal
+        moves `valid_until` on. A revocation ends the approval from `revoked_on`; one without that
+        date (published before reporting carried it) is taken to end it from the start, failing closed.
+        """
+        if self.state is ApprovalState.REVOKED and self.revoked_on is None:
+            return False
+        revoked = self.revoked_on is not None and day >= self.revoked_on
+        return self.valid_from <= day < self.valid_until and not revoked
 
     def covers(self, receiving_organisation_id: str | None, *, employer_scoped: bool) -> bool:
         """Whether this approval lets its staff file for that receiving organisation.
@@ -91,6 +104,7 @@ def apply_change(current: ApprovalRecord | None, event: ApprovalChanged) -> Appr
         removed_staff_ids=removed,
         revision=event.revision,
         organisation_kind=event.organisation_kind,
+        revoked_on=event.revoked_on,
     )
 
 

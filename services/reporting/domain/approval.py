@@ -5,7 +5,9 @@ on day d iff `valid_from <= d < valid_until`. On `valid_until` itself, without a
 periodic report, it has lapsed and every user of the organisation has lost access (domain
 rules §6, "at expiry"): a one-year approval granted 2026-01-04 is valid through 2027-01-03
 and lapses on 2027-01-04. `ApprovalChanged.valid_until` carries exactly this meaning, so
-eligibility accepts a filing dated d iff `valid_from <= d < valid_until` and state is active.
+eligibility accepts a filing dated d iff `valid_from <= d < valid_until` and, once revoked,
+`d < revoked_on`: it judges the approval as it stood on the filing date, so a filing of the last
+valid day is not refused because the lapse was published before it was assessed.
 
 `valid_from` is the day the approval was first granted and never moves: a renewal opens the
 next period at the old expiry (`period_started_on`) while the approval stays valid throughout,
@@ -45,6 +47,8 @@ class Approval(BaseModel):
     organisation_kind: OrganisationKind | None = None
     """As the bureau granted it; eligibility's rules depend on it, and it reads only our changes.
     None for an approval stored before the kind was kept (its next change publishes None too)."""
+    revoked_on: date | None = None
+    """The revocation's effective date, from the bureau; None unless revoked (or revoked before it was kept)."""
 
     @model_validator(mode="after")
     def _dates_are_in_order(self) -> "Approval":
@@ -108,4 +112,5 @@ def changed_event(
         occurred_at=now,
         previous_state=previous_state,
         organisation_kind=approval.organisation_kind,
+        revoked_on=approval.revoked_on,
     )

@@ -72,7 +72,9 @@ def apply(approval: Approval | None, event: BureauEvent, now: datetime, *, rules
                 return unchanged(approval, Unchanged.ALREADY_APPLIED)
             return publish(approval, ApprovalChange.STAFF_ADDED, now, staff=(*approval.staff, event.staff))
         case ApprovalRevoked():
-            return publish(approval, ApprovalChange.REVOKED, now, state=ApprovalState.REVOKED)
+            return publish(
+                approval, ApprovalChange.REVOKED, now, state=ApprovalState.REVOKED, revoked_on=event.revoked_on
+            )
 
 
 def _granted(event: ApprovalGranted, now: datetime, rules: ValidityRules) -> Outcome:

@@ -113,6 +113,7 @@ approvals = st.builds(
     staff=st.dictionaries(staff_ids, standings, max_size=3),
     removed_staff_ids=st.frozensets(staff_ids, max_size=2),
     revision=st.integers(min_value=0, max_value=10**6),
+    revoked_on=st.none() | dates,
 )
 
 facts = st.builds(

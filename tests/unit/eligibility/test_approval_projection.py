@@ -7,7 +7,7 @@ import pytest
 from contracts.application import FilerCategory
 from contracts.organisations import ApprovalChange, ApprovalChanged, ApprovalState, StaffMember
 from services.eligibility.domain import apply_change
-from services.eligibility.domain.approvals import StaffStanding
+from services.eligibility.domain.approvals import ApprovalRecord, StaffStanding
 
 
 def member(staff_id: str, *, intermediary: bool = True, until: date | None = date(2027, 3, 31)) -> StaffMember:
@@ -75,9 +75,60 @@ def test_removed_staff_are_dropped_from_the_staff_and_remembered_as_removed() ->
     assert record.removed_staff_ids == frozenset({"s1"})
 
 
-def test_a_lapsed_approval_is_not_in_force() -> None:
-    record = apply_change(None, event(1, state=ApprovalState.LAPSED))
-    assert not record.in_force_on(date(2025, 6, 2))
+LAST_VALID_DAY, EXPIRY = date(2026, 1, 8), date(2026, 1, 9)
+
+
+def lapsed() -> ApprovalChanged:
+    """Reporting's lapse of the approval, published on its expiry date."""
+    return event(2, change=ApprovalChange.LAPSED, state=ApprovalState.LAPSED)
+
+
+def revoked(revoked_on: date | None) -> ApprovalChanged:
+    return event(2, change=ApprovalChange.REVOKED, state=ApprovalState.REVOKED, revoked_on=revoked_on)
+
+
+def test_a_lapsed_approval_is_still_in_force_for_a_filing_dated_on_its_last_valid_day() -> None:
+    # A filing of 23:59 JST assessed after the lapse was emitted at midnight: judged as of its date.
+    assert apply_change(None, lapsed()).in_force_on(LAST_VALID_DAY)
+
+
+def test_a_lapsed_approval_is_not_in_force_from_its_expiry_date() -> None:
+    record = apply_change(None, lapsed())
+    assert not record.in_force_on(EXPIRY)
+    assert not record.in_force_on(date(2026, 3, 1))
+
+
+@pytest.mark.parametrize(
+    ("day", "in_force"),
+    [
+        pytest.param(date(2025, 8, 31), True, id="filed-the-day-before-the-revocation"),
+        pytest.param(date(2025, 9, 1), False, id="filed-on-the-revocation-date"),
+        pytest.param(date(2025, 10, 1), False, id="filed-after-it"),
+    ],
+)
+def test_a_revoked_approval_is_in_force_only_before_its_revocation_date(day: date, in_force: bool) -> None:
+    assert apply_change(None, revoked(date(2025, 9, 1))).in_force_on(day) is in_force
+
+
+def test_a_revocation_dated_after_the_expiry_leaves_the_validity_window_as_it_was() -> None:
+    record = apply_change(None, revoked(date(2026, 6, 1)))
+    assert record.in_force_on(LAST_VALID_DAY)
+    assert not record.in_force_on(EXPIRY)
+
+
+def test_a_revocation_without_its_date_ends_the_approval_from_the_start() -> None:
+    # Events published before they carried `revoked_on`: fail closed, as before.
+    record = apply_change(None, revoked(None))
+    assert not record.in_force_on(date(2025, 1, 10))
+    assert not record.in_force_on(LAST_VALID_DAY)
+
+
+def test_a_renewal_after_the_lapse_moves_the_window_on() -> None:
+    renewed = event(3, change=ApprovalChange.RENEWED, valid_until=date(2029, 1, 9))
+    record = apply_change(apply_change(None, lapsed()), renewed)
+    assert record.in_force_on(EXPIRY)
+    assert record.in_force_on(date(2029, 1, 8))
+    assert not record.in_force_on(date(2029, 1, 9))
 
 
 @pytest.mark.parametrize(
@@ -94,5 +145,13 @@ def test_an_event_for_another_approval_is_a_wiring_fault() -> None:
 
 
 def test_the_record_survives_a_round_trip_through_json() -> None:
-    record = apply_change(None, event(1, removed_staff_ids=("gone",)))
+    record = apply_change(None, event(1, removed_staff_ids=("gone",), revoked_on=date(2025, 9, 1)))
     assert type(record).model_validate_json(record.model_dump_json()) == record
+
+
+def test_a_record_stored_before_the_revocation_date_was_kept_still_loads() -> None:
+    stored = apply_change(None, revoked(None)).model_dump(mode="json")
+    del stored["revoked_on"]
+    record = ApprovalRecord.model_validate(stored)
+    assert record.revoked_on is None
+    assert not record.in_force_on(LAST_VALID_DAY)

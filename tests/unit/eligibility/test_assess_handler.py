@@ -9,7 +9,7 @@ from contracts.organisations import ApprovalState
 from services.eligibility.domain import NoRulesInForce, OrganisationKind
 from services.eligibility.handlers.assess import decision_event_id
 
-from .factories import ACME, approval, baseline, changed, status
+from .factories import ACME, FILING_DATE, approval, baseline, changed, status
 from .service_fakes import NOW, Eligibility, received
 
 STAFF = FilerCategory.ORGANISATION_STAFF
@@ -139,7 +139,7 @@ async def test_the_organisation_kind_on_the_approval_decides_supervised_technica
     assert [r.code for r in refused.decision.assessed.reasons] == ["organisation_kind_not_allowed"]
 
 
-async def test_a_lapsed_approval_in_the_projection_refuses_its_staff() -> None:
-    eligibility = Eligibility(approval(STAFF, state=ApprovalState.LAPSED))
+async def test_an_approval_lapsed_on_the_filing_date_refuses_its_staff() -> None:
+    eligibility = Eligibility(approval(STAFF, state=ApprovalState.LAPSED, valid_until=FILING_DATE))
     [outcome] = await eligibility.assess([received(baseline(STAFF))])
     assert [r.code for r in outcome.decision.assessed.reasons] == ["approval_not_in_force"]

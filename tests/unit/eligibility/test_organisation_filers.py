@@ -52,13 +52,26 @@ def test_approval_is_valid_until_the_day_before_its_expiry_date(
 @pytest.mark.parametrize(
     "changes",
     [
-        pytest.param({"state": ApprovalState.LAPSED}, id="lapsed"),
-        pytest.param({"state": ApprovalState.REVOKED}, id="revoked"),
+        pytest.param({"state": ApprovalState.LAPSED, "valid_until": FILING_DATE}, id="lapsed-on-filing-date"),
+        pytest.param({"state": ApprovalState.REVOKED, "revoked_on": FILING_DATE}, id="revoked-on-filing-date"),
+        pytest.param({"state": ApprovalState.REVOKED}, id="revoked-undated"),
         pytest.param({"valid_from": FILING_DATE + DAY}, id="not-yet-started"),
     ],
 )
 def test_staff_may_not_file_under_an_approval_not_in_force(changes: dict[str, object]) -> None:
     assert codes(assess_on(baseline(STAFF), with_approval(STAFF, **changes))) == ["approval_not_in_force"]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        pytest.param({"state": ApprovalState.LAPSED, "valid_until": FILING_DATE + DAY}, id="lapsed-the-day-after"),
+        pytest.param({"state": ApprovalState.REVOKED, "revoked_on": FILING_DATE + DAY}, id="revoked-the-day-after"),
+    ],
+)
+def test_an_approval_that_ended_after_the_filing_date_still_counts_for_that_filing(changes: dict[str, object]) -> None:
+    # Judged as it stood on the filing date: a backlog assessed after the change must not refuse it.
+    assert assess_on(baseline(STAFF), with_approval(STAFF, **changes)).eligible
 
 
 @pytest.mark.parametrize("category", ORGANISATION_FILERS)

@@ -1,10 +1,12 @@
 """The approvals projection: newest revision wins, and what it holds decides the next filing."""
 
+from datetime import timedelta
+
 from contracts.application import FilerCategory
 from contracts.organisations import ApprovalChange, ApprovalState, OrganisationKind
 from services.eligibility.domain import apply_change
 
-from .factories import STAFF_ID, baseline
+from .factories import FILING_DATE, STAFF_ID, baseline
 from .service_fakes import Eligibility, approval_changed, received
 
 STAFF = FilerCategory.ORGANISATION_STAFF
@@ -54,16 +56,28 @@ async def test_the_organisation_kind_is_carried_from_the_event() -> None:
     assert eligibility.approvals.records[APPROVAL].organisation_kind is OrganisationKind.SUPERVISING_BODY
 
 
-async def test_a_lapse_refuses_the_next_filing_of_the_organisations_staff() -> None:
+async def test_a_revocation_refuses_the_next_filing_dated_from_its_date() -> None:
     eligibility = Eligibility()
     await eligibility.project([approval_changed(1)])
     [before] = await eligibility.assess([received(baseline(STAFF))])
 
-    await eligibility.project([approval_changed(2, change=ApprovalChange.LAPSED, state=ApprovalState.LAPSED)])
+    revoked = {"state": ApprovalState.REVOKED, "revoked_on": FILING_DATE}
+    await eligibility.project([approval_changed(2, change=ApprovalChange.REVOKED, **revoked)])
     [after] = await eligibility.assess([received(baseline(STAFF))])
 
     assert before.decision.assessed.eligible, reasons(before)
     assert reasons(after) == ["approval_not_in_force"]
+
+
+async def test_a_lapse_projected_before_a_filing_of_the_last_valid_day_does_not_refuse_it() -> None:
+    eligibility = Eligibility()
+    expiry = {"valid_until": FILING_DATE + timedelta(days=1)}
+    await eligibility.project([approval_changed(1, **expiry)])
+    await eligibility.project([approval_changed(2, change=ApprovalChange.LAPSED, state=ApprovalState.LAPSED, **expiry)])
+
+    [outcome] = await eligibility.assess([received(baseline(STAFF))])
+
+    assert outcome.decision.assessed.eligible, reasons(outcome)
 
 
 async def test_a_departed_staff_member_may_not_file_from_the_moment_the_event_is_projected() -> None:

@@ -13,7 +13,7 @@ from contracts.application import FilerCategory
 from contracts.organisations import ApprovalState
 from services.eligibility.adapters.subscribers import on_approval_changed, on_received
 
-from .factories import approval, baseline
+from .factories import FILING_DATE, approval, baseline
 from .service_fakes import Eligibility, approval_changed, received
 
 STAFF = FilerCategory.ORGANISATION_STAFF
@@ -34,7 +34,7 @@ def logs() -> Iterator[list[dict[str, Any]]]:
 async def test_each_decision_is_logged_with_its_application_event_and_correlation_ids_and_nothing_personal(
     logs: list[dict[str, Any]],
 ) -> None:
-    eligibility = Eligibility(approval(STAFF, state=ApprovalState.LAPSED))
+    eligibility = Eligibility(approval(STAFF, state=ApprovalState.LAPSED, valid_until=FILING_DATE))
     event = received(baseline(STAFF), "event-a", application_id="app-a", correlation_id="corr-a")
     inbound = Inbound(id="event-a", type="t", source="/tests", data=event.payload, correlation_id="corr-a")
 

@@ -1,5 +1,5 @@
 """Facts from the bureau that every `ApprovalChanged` carries, whatever the change: the
-organisation's kind (from the grant).
+organisation's kind (from the grant) and the revocation date (from the revocation on).
 
 Eligibility judges filings on these alone, so a change that dropped one would refuse (or
 admit) filings that the approval's history decides otherwise.
@@ -69,7 +69,22 @@ def test_an_approval_stored_before_the_kind_was_kept_still_loads_and_publishes_n
     step_one = step(None, granted(date(2026, 1, 4), kind=SUPERVISING)).approval
     assert step_one is not None
     stored = step_one.model_dump(mode="json")
-    del stored["organisation_kind"]
+    for added_later in ("organisation_kind", "revoked_on"):
+        del stored[added_later]
     old = Approval.model_validate(stored)
     outcome = step(old, staff_added("s3"))
     assert [c.organisation_kind for c in outcome.changes] == [None]
+
+
+def test_the_revocation_carries_its_date_and_no_earlier_change_has_one() -> None:
+    *before, revocation = life()
+    assert revocation.revoked_on == REVOKED_ON
+    assert {c.revoked_on for c in before} == {None}
+
+
+def test_a_revoked_approval_keeps_its_revocation_date() -> None:
+    granted_approval = step(None, granted(date(2026, 1, 4))).approval
+    revoked_approval = step(granted_approval, revoked(REVOKED_ON)).approval
+    assert revoked_approval is not None
+    assert revoked_approval.revoked_on == REVOKED_ON
+    assert step(revoked_approval, revoked(date(2028, 4, 1))).approval == revoked_approval
