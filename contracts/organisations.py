@@ -71,6 +71,16 @@ class ApprovalRevoked(Payload):
     reason: ShortText | None = None
 
 
+class StaffDeparture(Payload):
+    """A staff member who left (`StaffLeft`), with the standing they held until then: no name, no address."""
+
+    staff_id: Identifier
+    left_on: date
+    """Their first day without access: filings dated before it were made while they were staff."""
+    intermediary: bool = False
+    intermediary_valid_until: date | None = None
+
+
 class ApprovalState(StrEnum):
     ACTIVE = "active"
     LAPSED = "lapsed"
@@ -116,3 +126,8 @@ class ApprovalChanged(Payload):
     valid_from <= d < valid_until and (revoked_on is None or d < revoked_on). A revoked approval
     without it (published before it was added) is to be taken as revoked from the start.
     Added within v1 as an optional field."""
+    departures: tuple[StaffDeparture, ...] = ()
+    """The staff of `removed_staff_ids` whom the approval listed when they left, each with the day
+    they left and their standing, so a filing can be judged as the approval stood on its date.
+    A removed id without a departure (it left before it joined, or before departures were
+    published) is to be taken as removed from the start. Added within v1 as an optional field."""

@@ -32,6 +32,12 @@ class StaffStanding(_Record):
     intermediary_valid_until: date | None = None
 
 
+class Departure(StaffStanding):
+    """A staff member who left, with the standing they held until `left_on`, their first day without access."""
+
+    left_on: date
+
+
 class ApprovalRecord(_Record):
     approval_id: str
     organisation_id: str
@@ -43,6 +49,8 @@ class ApprovalRecord(_Record):
     staff: dict[str, StaffStanding]
     """Current staff by staff id (the filer id they sign in with); removed staff are not here."""
     removed_staff_ids: frozenset[str] = frozenset()
+    departed: dict[str, Departure] = {}
+    """Removed staff by staff id, where the events say when they left; the others count as removed from the start."""
     revision: int
     organisation_kind: OrganisationKind | None = None
     """The holder's kind, as the bureau granted it; None when the events do not say."""
@@ -61,6 +69,21 @@ class ApprovalRecord(_Record):
             return False
         revoked = self.revoked_on is not None and day >= self.revoked_on
         return self.valid_from <= day < self.valid_until and not revoked
+
+    def standing_on(self, staff_id: str, day: date) -> StaffStanding | None:
+        """The staff member's standing under this approval on `day`; None if they were not its user then.
+
+        Like the approval itself, judged as of `day`: someone who left is still a user on the
+        days before `left_on`. A removal without a departure counts from the start (fail closed).
+        """
+        if staff_id in self.staff:
+            return self.staff[staff_id]
+        departure = self.departed.get(staff_id)
+        if departure is not None and day < departure.left_on:
+            return StaffStanding(
+                intermediary=departure.intermediary, intermediary_valid_until=departure.intermediary_valid_until
+            )
+        return None
 
     def covers(self, receiving_organisation_id: str | None, *, employer_scoped: bool) -> bool:
         """Whether this approval lets its staff file for that receiving organisation.
@@ -102,6 +125,15 @@ def apply_change(current: ApprovalRecord | None, event: ApprovalChanged) -> Appr
             if member.staff_id not in removed
         },
         removed_staff_ids=removed,
+        departed={
+            left.staff_id: Departure(
+                left_on=left.left_on,
+                intermediary=left.intermediary,
+                intermediary_valid_until=left.intermediary_valid_until,
+            )
+            for left in event.departures
+            if left.staff_id in removed
+        },
         revision=event.revision,
         organisation_kind=event.organisation_kind,
         revoked_on=event.revoked_on,

@@ -6,10 +6,10 @@ event applied in order in memory (stale and repeated revisions change nothing), 
 one guarded write per approval that moved, which never puts an older revision over a
 newer one even when another instance wrote in between (after a rebalance, say).
 
-The projection is read by every assessment that follows. Approvals are judged as they
-stood on each filing's date (`ApprovalRecord.in_force_on`), so a lapse or a revocation
-refuses filings dated from its date on, whenever they are assessed; a departed staff
-member is refused from the moment the event is written here, whatever the filing's date.
+The projection is read by every assessment that follows. Approvals and their staff are
+judged as they stood on each filing's date (`ApprovalRecord.in_force_on`, `standing_on`),
+so a lapse, a revocation or a departure refuses filings dated from its date on, whenever
+they are assessed.
 """
 
 from collections.abc import Sequence

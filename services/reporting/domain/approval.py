@@ -21,7 +21,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from contracts.application import FilerCategory, Identifier
-from contracts.organisations import ApprovalChange, ApprovalChanged, ApprovalState, OrganisationKind, StaffMember
+from contracts.organisations import (
+    ApprovalChange,
+    ApprovalChanged,
+    ApprovalState,
+    OrganisationKind,
+    StaffDeparture,
+    StaffMember,
+)
 
 
 class Approval(BaseModel):
@@ -41,6 +48,8 @@ class Approval(BaseModel):
     report_due_by: date
     staff: tuple[StaffMember, ...]
     removed_staff_ids: tuple[Identifier, ...] = ()
+    departures: tuple[StaffDeparture, ...] = ()
+    """The removed staff whom the approval listed when they left (none for removals stored before these were kept)."""
     revision: int = Field(ge=1)
     emitted: tuple[ApprovalChange, ...] = ()
     """The scheduled changes (reminder, deadline, lapse) already published for this period."""
@@ -108,6 +117,7 @@ def changed_event(
         report_due_by=approval.report_due_by,
         staff=approval.staff,
         removed_staff_ids=approval.removed_staff_ids,
+        departures=approval.departures,
         revision=approval.revision,
         occurred_at=now,
         previous_state=previous_state,

@@ -14,7 +14,8 @@ Periodic reports, as read here (the parts marked assumed in the domain rules):
 
 Staff: a removed staff id stays removed (a returning person is assumed to get a new
 authentication ID), which makes staff events commute; the bureau's topics are not ordered
-against each other.
+against each other. A leaver the approval listed is kept as a departure (the day they left
+and their standing), so eligibility can judge a filing dated before it.
 
 Every transition is idempotent: a duplicate or stale event returns the approval as it was,
 nothing to publish, and the reason in `Outcome.unchanged`. A revoked approval is final.
@@ -29,6 +30,7 @@ from contracts.organisations import (
     ApprovalState,
     PeriodicReportAccepted,
     StaffAdded,
+    StaffDeparture,
     StaffLeft,
 )
 from services.reporting.domain.approval import (
@@ -61,11 +63,7 @@ def apply(approval: Approval | None, event: BureauEvent, now: datetime, *, rules
         case PeriodicReportAccepted():
             return _report_accepted(approval, event, now, rules)
         case StaffLeft():
-            if event.staff_id in approval.removed_staff_ids:
-                return unchanged(approval, Unchanged.ALREADY_APPLIED)
-            staff = tuple(member for member in approval.staff if member.staff_id != event.staff_id)
-            removed = (*approval.removed_staff_ids, event.staff_id)
-            return publish(approval, ApprovalChange.STAFF_REMOVED, now, staff=staff, removed_staff_ids=removed)
+            return _staff_left(approval, event, now)
         case StaffAdded():
             known = {member.staff_id for member in approval.staff} | set(approval.removed_staff_ids)
             if event.staff.staff_id in known:
@@ -75,6 +73,31 @@ def apply(approval: Approval | None, event: BureauEvent, now: datetime, *, rules
             return publish(
                 approval, ApprovalChange.REVOKED, now, state=ApprovalState.REVOKED, revoked_on=event.revoked_on
             )
+
+
+def _staff_left(approval: Approval, event: StaffLeft, now: datetime) -> Outcome:
+    """The leaver's ID is disabled; the day they left and the standing they held are kept with it,
+    so a filing dated before that day is still theirs. One never listed gets no departure."""
+    if event.staff_id in approval.removed_staff_ids:
+        return unchanged(approval, Unchanged.ALREADY_APPLIED)
+    leaving = [member for member in approval.staff if member.staff_id == event.staff_id]
+    departures = tuple(
+        StaffDeparture(
+            staff_id=member.staff_id,
+            left_on=event.left_on,
+            intermediary=member.intermediary,
+            intermediary_valid_until=member.intermediary_valid_until,
+        )
+        for member in leaving
+    )
+    return publish(
+        approval,
+        ApprovalChange.STAFF_REMOVED,
+        now,
+        staff=tuple(member for member in approval.staff if member.staff_id != event.staff_id),
+        removed_staff_ids=(*approval.removed_staff_ids, event.staff_id),
+        departures=(*approval.departures, *departures),
+    )
 
 
 def _granted(event: ApprovalGranted, now: datetime, rules: ValidityRules) -> Outcome:

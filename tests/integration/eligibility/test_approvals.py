@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from contracts.application import FilerCategory
 from contracts.calendar import JST
-from contracts.organisations import ApprovalChange, ApprovalState, StaffMember
+from contracts.organisations import ApprovalChange, ApprovalState, StaffDeparture, StaffMember
 from contracts.topics import ELIGIBILITY_APPLICATION_ASSESSED, REPORTING_APPROVAL_CHANGED
 from tests.integration.kafka_helpers import cloudevent
 from tests.unit.eligibility.factories import FILING_DATE, STAFF_ID, baseline, changed
@@ -72,10 +72,14 @@ async def test_a_revocation_refuses_the_next_filing_dated_from_its_date(eligibil
 async def test_a_departed_staff_member_may_not_file_while_colleagues_still_may(eligibility: Harness) -> None:
     stays = approval_changed(1).staff[0]
     leaves = StaffMember(staff_id=LEAVER, name="Leaver", email="leaver@acme.example.jp", intermediary=True)
+    departure = StaffDeparture(staff_id=LEAVER, left_on=FILING_DATE, intermediary=True)
+    removed = {"staff": (stays,), "removed_staff_ids": (LEAVER,), "departures": (departure,)}
     async with eligibility.running():
         await project(eligibility, 1, staff=(stays, leaves))
-        await project(eligibility, 2, change=ApprovalChange.STAFF_REMOVED, staff=(stays,), removed_staff_ids=(LEAVER,))
+        await project(eligibility, 2, change=ApprovalChange.STAFF_REMOVED, **removed)
         leaver, colleague = await decide(eligibility, LEAVER), await decide(eligibility, STAFF_ID[STAFF])
+        before_leaving = await decide(eligibility, LEAVER, filed_at=_evening(FILING_DATE - timedelta(days=1)))
 
     assert codes(leaver) == ["staff_removed"]
     assert colleague["eligible"] is True, codes(colleague)
+    assert before_leaving["eligible"] is True, codes(before_leaving)

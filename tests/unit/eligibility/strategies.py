@@ -24,7 +24,7 @@ from contracts.application import (
 )
 from contracts.organisations import ApprovalState
 from services.eligibility.domain import ApprovalRecord, OrganisationFacts, OrganisationKind
-from services.eligibility.domain.approvals import StaffStanding
+from services.eligibility.domain.approvals import Departure, StaffStanding
 
 from .factories import ACME, PIC, RSO, rule_book
 
@@ -100,6 +100,7 @@ applications = st.builds(
 )
 
 standings = st.builds(StaffStanding, intermediary=st.booleans(), intermediary_valid_until=st.none() | dates)
+departures = st.builds(Departure, left_on=dates, intermediary=st.booleans(), intermediary_valid_until=st.none() | dates)
 
 approvals = st.builds(
     ApprovalRecord,
@@ -112,6 +113,7 @@ approvals = st.builds(
     valid_until=dates,
     staff=st.dictionaries(staff_ids, standings, max_size=3),
     removed_staff_ids=st.frozensets(staff_ids, max_size=2),
+    departed=st.dictionaries(staff_ids, departures, max_size=2),
     revision=st.integers(min_value=0, max_value=10**6),
     revoked_on=st.none() | dates,
 )

@@ -5,9 +5,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from contracts.application import FilerCategory
-from contracts.organisations import ApprovalChange, ApprovalChanged, ApprovalState, StaffMember
+from contracts.organisations import ApprovalChange, ApprovalChanged, ApprovalState, StaffDeparture, StaffMember
 from services.eligibility.domain import apply_change
-from services.eligibility.domain.approvals import ApprovalRecord, StaffStanding
+from services.eligibility.domain.approvals import ApprovalRecord, Departure, StaffStanding
 
 
 def member(staff_id: str, *, intermediary: bool = True, until: date | None = date(2027, 3, 31)) -> StaffMember:
@@ -85,6 +85,22 @@ def lapsed() -> ApprovalChanged:
 
 def revoked(revoked_on: date | None) -> ApprovalChanged:
     return event(2, change=ApprovalChange.REVOKED, state=ApprovalState.REVOKED, revoked_on=revoked_on)
+
+
+def test_a_departure_keeps_the_day_they_left_and_their_standing_but_no_name() -> None:
+    departure = StaffDeparture(staff_id="s1", left_on=date(2025, 9, 1), intermediary=True)
+    removed = {"change": ApprovalChange.STAFF_REMOVED, "staff": (member("s2"),), "removed_staff_ids": ("s1",)}
+    record = apply_change(None, event(2, departures=(departure,), **removed))
+    assert record.departed == {"s1": Departure(left_on=date(2025, 9, 1), intermediary=True)}
+    assert record.standing_on("s1", date(2025, 8, 31)) == StaffStanding(intermediary=True)
+    assert record.standing_on("s1", date(2025, 9, 1)) is None
+    assert record.standing_on("s2", date(2025, 9, 1)) is not None
+
+
+def test_a_removal_published_without_its_departure_is_judged_removed_whatever_the_date() -> None:
+    removed = {"change": ApprovalChange.STAFF_REMOVED, "staff": (member("s2"),), "removed_staff_ids": ("s1",)}
+    record = apply_change(None, event(2, **removed))
+    assert record.standing_on("s1", date(2025, 1, 10)) is None
 
 
 def test_a_lapsed_approval_is_still_in_force_for_a_filing_dated_on_its_last_valid_day() -> None:

@@ -7,7 +7,7 @@ import pytest
 from contracts.application import Application, FilerCategory, Procedure
 from contracts.organisations import ApprovalState
 from services.eligibility.domain import OrganisationFacts, OrganisationKind
-from services.eligibility.domain.approvals import StaffStanding
+from services.eligibility.domain.approvals import Departure, StaffStanding
 
 from .factories import (
     ACME,
@@ -92,6 +92,31 @@ def test_staff_whose_filer_has_no_organisation_may_not_file() -> None:
 def test_departed_staff_member_may_not_file() -> None:
     facts = with_approval(STAFF, staff={}, removed_staff_ids=frozenset({STAFF_ID[STAFF]}))
     assert codes(assess_on(baseline(STAFF), facts)) == ["staff_removed"]
+
+
+def left(left_on: date, until: date = date(2027, 3, 31)) -> OrganisationFacts:
+    """The filer left the approval on `left_on`, holding intermediary standing until `until`."""
+    leaver = STAFF_ID[STAFF]
+    departure = Departure(left_on=left_on, intermediary=True, intermediary_valid_until=until)
+    return with_approval(STAFF, staff={}, removed_staff_ids=frozenset({leaver}), departed={leaver: departure})
+
+
+@pytest.mark.parametrize(
+    ("left_on", "expected"),
+    [
+        pytest.param(FILING_DATE + DAY, [], id="left-the-day-after-filing"),
+        pytest.param(FILING_DATE, ["staff_removed"], id="left-on-filing-date"),
+        pytest.param(FILING_DATE - DAY, ["staff_removed"], id="left-before"),
+    ],
+)
+def test_a_departed_staff_member_counts_for_filings_dated_before_they_left(left_on: date, expected: list[str]) -> None:
+    # Judged as the approval stood on the filing date, whenever the departure was reported.
+    assert codes(assess_on(baseline(STAFF), left(left_on))) == expected
+
+
+def test_a_departed_staff_members_standing_is_judged_as_it_was() -> None:
+    facts = left(FILING_DATE + DAY, until=FILING_DATE - DAY)
+    assert codes(assess_on(baseline(STAFF), facts)) == ["intermediary_standing_expired"]
 
 
 def test_unlisted_staff_member_may_not_file() -> None:

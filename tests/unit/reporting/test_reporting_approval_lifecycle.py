@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from contracts.organisations import ApprovalChange, ApprovalState
+from contracts.organisations import ApprovalChange, ApprovalState, StaffDeparture
 from services.reporting.domain.approval import Unchanged
 from services.reporting.domain.approvals import BureauEvent
 from services.reporting.domain.schedule import advance
@@ -127,6 +127,18 @@ def test_a_staff_member_who_left_is_removed_and_listed() -> None:
     assert [member.staff_id for member in change.staff] == ["s2"]
     assert change.removed_staff_ids == ("s1",)
     assert change.state is ApprovalState.ACTIVE
+
+
+def test_a_leaver_is_published_with_the_day_they_left_and_the_standing_they_held() -> None:
+    approval = approval_granted_on(date(2026, 1, 5), "s1", "s2")
+    (change,) = step(approval, staff_left("s1", date(2026, 3, 1))).changes
+    assert change.departures == (StaffDeparture(staff_id="s1", left_on=date(2026, 3, 1), intermediary=False),)
+
+
+def test_a_leaver_seen_before_joining_has_no_departure_to_publish() -> None:
+    (change,) = step(approval_granted_on(date(2026, 1, 5), "s1"), staff_left("s3")).changes
+    assert change.removed_staff_ids == ("s3",)
+    assert change.departures == ()
 
 
 def test_staff_leaving_twice_changes_nothing_the_second_time() -> None:

@@ -1,5 +1,6 @@
 """Facts from the bureau that every `ApprovalChanged` carries, whatever the change: the
-organisation's kind (from the grant) and the revocation date (from the revocation on).
+organisation's kind (from the grant), the revocation date (from the revocation on) and the
+staff who left, with the day each left (from their departure on).
 
 Eligibility judges filings on these alone, so a change that dropped one would refuse (or
 admit) filings that the approval's history decides otherwise.
@@ -69,7 +70,7 @@ def test_an_approval_stored_before_the_kind_was_kept_still_loads_and_publishes_n
     step_one = step(None, granted(date(2026, 1, 4), kind=SUPERVISING)).approval
     assert step_one is not None
     stored = step_one.model_dump(mode="json")
-    for added_later in ("organisation_kind", "revoked_on"):
+    for added_later in ("organisation_kind", "revoked_on", "departures"):
         del stored[added_later]
     old = Approval.model_validate(stored)
     outcome = step(old, staff_added("s3"))
@@ -80,6 +81,13 @@ def test_the_revocation_carries_its_date_and_no_earlier_change_has_one() -> None
     *before, revocation = life()
     assert revocation.revoked_on == REVOKED_ON
     assert {c.revoked_on for c in before} == {None}
+
+
+def test_every_change_after_a_departure_carries_it() -> None:
+    changes = life()
+    removal = next(i for i, c in enumerate(changes) if c.change is ApprovalChange.STAFF_REMOVED)
+    assert {c.departures for c in changes[:removal]} == {()}
+    assert {tuple(d.staff_id for d in c.departures) for c in changes[removal:]} == {("s1",)}
 
 
 def test_a_revoked_approval_keeps_its_revocation_date() -> None:

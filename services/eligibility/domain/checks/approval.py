@@ -52,7 +52,8 @@ def employer_scoped(case: Case) -> bool:
 
 def _filer_is_approved_user(case: Case, approvals: Sequence[ApprovalRecord]) -> Iterator[Finding]:
     filer_id = case.filer.filer_id
-    standings = [a.staff[filer_id] for a in approvals if filer_id in a.staff]
+    on_filing_date = (a.standing_on(filer_id, case.filing_date) for a in approvals)
+    standings = [standing for standing in on_filing_date if standing is not None]
     if not standings:
         removed = any(filer_id in a.removed_staff_ids for a in approvals)
         yield finding(ReasonCode.STAFF_REMOVED if removed else ReasonCode.STAFF_NOT_LISTED)
