@@ -10,6 +10,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaConnectionError
 
 from deploy.demo.errors import DemoError
 from deploy.demo.organisation import Record
@@ -20,9 +21,11 @@ POLL_SECONDS = 0.2
 async def publish(bootstrap: str, record: Record) -> None:
     topic, key, value, headers = record
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
-    await producer.start()
     try:
+        await producer.start()
         await producer.send_and_wait(topic, value, key=key, headers=headers)
+    except KafkaConnectionError as error:  # the demo's first contact with the broker
+        raise DemoError(f"Kafka at {bootstrap} does not answer: is the system running (make run)?") from error
     finally:
         await producer.stop()
 
