@@ -1,5 +1,5 @@
 # Developer entry points. Servers run natively (no Docker): see deploy/.
-.PHONY: install run stop status test unit lint servers-up servers-down servers-status topics docs bench faults
+.PHONY: install run demo stop status test unit lint servers-up servers-down servers-status topics docs bench faults
 
 install:
 	deploy/install.sh
@@ -13,6 +13,12 @@ run: install servers-up topics
 	@echo "Health:       http://127.0.0.1:808{1,2,3,4}/health/ready"
 	@echo "Logs:         .state/services/*.log   Mail received: .state/smtp/messages/"
 	@echo "Stop:         make stop"
+
+# With `make run` up: the bureau approves a demo organisation, its staff submit the example of docs/intake-api.md
+# over HTTP, and the demo follows the application to acceptance and prints its timeline and e-mails (deploy/demo).
+# Re-runnable. Another stack: INTAKE_PORT, KAFKA_BOOTSTRAP_SERVERS, STATE_DIR, JWT_SECRET, or DEMO_ARGS="--help".
+demo:
+	uv run --no-sync python -m deploy.demo $(DEMO_ARGS)
 
 stop:
 	deploy/services.sh stop

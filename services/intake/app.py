@@ -51,11 +51,13 @@ OUTPUTS = (
 )
 
 
-def build(settings: IntakeSettings, *, clock: Clock | None = None) -> Service:
+def build(settings: IntakeSettings, *, clock: Clock | None = None, topic_prefix: str = "") -> Service:
+    """`topic_prefix` puts every topic under a prefix, as the other services' `build` does, so that an
+    isolated copy of the whole system (an end-to-end test) shares one broker with the real one."""
     clock = clock or SystemClock()
-    topic = functools.partial(_renamed, suffix=settings.topic_suffix)
+    topic = functools.partial(_renamed, prefix=topic_prefix, suffix=settings.topic_suffix)
     service = Service(settings.instance_name, settings, outputs=map(topic, OUTPUTS), description=__doc__ or "")
-    core = _Core(service, settings, clock)
+    core = _Core(service, settings, clock, topic)
 
     def examined(convert: Callable[[Any, str], inputs.StatusInput]) -> BatchHandler:
         return on_progress(core.progress, examination(convert))
@@ -75,19 +77,18 @@ def build(settings: IntakeSettings, *, clock: Clock | None = None) -> Service:
     return service
 
 
-def _renamed(catalogued: t.Topic, suffix: str) -> t.Topic:
-    """The catalogue's topic, under this instance's suffix (empty but for a benchmark's private copy)."""
-    return dataclasses.replace(catalogued, name=catalogued.name + suffix)
+def _renamed(catalogued: t.Topic, prefix: str, suffix: str) -> t.Topic:
+    """The catalogue's topic, under this instance's prefix and suffix (empty but for a private copy)."""
+    return dataclasses.replace(catalogued, name=prefix + catalogued.name + suffix)
 
 
 class _Core:
     """The adapters and use cases, built once and shared by the subscribers, the relay and the API."""
 
-    def __init__(self, service: Service, settings: IntakeSettings, clock: Clock):
+    def __init__(self, service: Service, settings: IntakeSettings, clock: Clock, rename: Callable[[t.Topic], t.Topic]):
         self.service, self.settings, self.clock = service, settings, clock
         self.applications = repository.MongoApplications(service.database, clock)
         self.numbers = number_blocks.MongoNumbers(service.database, prefetch=settings.number_prefetch)
-        rename = functools.partial(_renamed, suffix=settings.topic_suffix)
         publisher = KafkaPublisher(service.publisher, rename)
         self.flush = Flusher(self.applications, publisher)
         self.locks = ApplicationLocks()  # one per process: every writer of an application takes its lock
