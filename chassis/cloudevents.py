@@ -1,9 +1,11 @@
-"""CloudEvents 1.0 over Kafka, binary content mode: encode our events, decode anyone's.
+"""CloudEvents 1.0 over Kafka: encode our events (binary mode), decode anyone's (either mode).
 
-The value is the event data as JSON; attributes are `ce_*` headers; the key is the
-entity id. Decoding is strict about what the contract needs (the required
-attributes, the event type of the topic, data that validates against the topic's
-payload) and tolerant of everything else (unknown headers and data fields).
+We write binary content mode: the value is the event data as JSON, attributes are
+`ce_*` headers, the key is the entity id. We read binary and structured mode alike
+(`chassis.content_modes`). Decoding is strict about what the contract needs (the
+required attributes, the event type of the topic, data that validates against the
+topic's payload) and tolerant of everything else (unknown headers, extensions and
+data fields).
 """
 
 from collections.abc import Sequence
@@ -14,6 +16,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.json_schema import SkipJsonSchema
 
+from chassis import content_modes
 from chassis.errors import MalformedRecord
 from contracts import cloudevents as ce
 from contracts.base import Payload
@@ -122,28 +125,27 @@ def decode(record: Any, topic: Topic, model: type[Inbound[Any]]) -> Inbound[Any]
 
 
 def _decode(record: Any, topic: Topic, model: type[Inbound[Any]]) -> Inbound[Any]:
-    headers = _text_headers(record.headers or ())
-    attrs = {k[len(ce.HEADER_PREFIX) :]: v for k, v in headers.items() if k.startswith(ce.HEADER_PREFIX)}
-    missing = [name for name in ce.REQUIRED_ATTRIBUTES if not attrs.get(name)]
+    envelope = content_modes.read(_text_headers(record.headers or ()), record.value)
+    attrs = envelope.attributes
+    missing = [envelope.name(name) for name in ce.REQUIRED_ATTRIBUTES if not attrs.get(name)]
     if missing:
-        raise MalformedRecord(f"not a CloudEvent: missing {', '.join('ce_' + m for m in missing)}")
+        raise MalformedRecord(f"not a CloudEvent: missing {', '.join(missing)}")
     if attrs["specversion"] != ce.SPEC_VERSION:
         raise MalformedRecord(f"unsupported CloudEvents specversion {attrs['specversion']!r}")
     if attrs["type"] != topic.event_type:
         raise MalformedRecord(f"event type {attrs['type']!r} does not belong on {topic.name}")
-    content_type = headers.get(ce.CONTENT_TYPE_HEADER, ce.CONTENT_TYPE)
-    if not content_type.startswith(ce.CONTENT_TYPE):
-        raise MalformedRecord(f"unsupported content type {content_type!r}")
-    if not record.value:
-        raise MalformedRecord("empty value")
+    if not content_modes.is_json(envelope.data_content_type):
+        raise MalformedRecord(f"unsupported content type {envelope.data_content_type!r}")
+    if envelope.data is None:
+        raise MalformedRecord(envelope.no_data)
     try:
-        data = topic.payload.model_validate_json(record.value)
+        data = topic.payload.model_validate_json(envelope.data)
     except ValidationError as error:
         raise MalformedRecord(_validation_reason(error)) from error
     try:
         time = datetime.fromisoformat(attrs["time"]) if attrs.get("time") else None
     except ValueError as error:
-        raise MalformedRecord("ce_time is not an RFC 3339 timestamp") from error
+        raise MalformedRecord(f"{envelope.name('time')} is not an RFC 3339 timestamp") from error
     return model(
         id=attrs["id"],
         type=attrs["type"],

@@ -8,7 +8,7 @@ and a reader must not reject a code it does not know yet.
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -17,7 +17,31 @@ from contracts.base import Payload
 Language = Literal["ja", "en"]
 Sha256Hex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 Identifier = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+PLAIN_TEXT_PATTERN: Final = r"^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$"
+PlainText = Annotated[str, StringConstraints(pattern=PLAIN_TEXT_PATTERN)]
+"""Free text that may reach a person (a name, an address, a file name, a reason): one line of visible text.
+
+Refused, anywhere in the text: control characters (Unicode Cc: NUL, escape, and the line
+breaks too: every such field is printed inline, where a line break could forge a line of
+a notice or of a mail header), every format character (Cf: bidirectional overrides,
+embeddings, isolates and marks such as U+202E, U+2066-U+2069, U+200E/F and U+061C; the
+byte-order mark; zero-width spaces and joiners; soft hyphens; tag characters), and the
+line and paragraph separators (Zl, Zp). Japanese text needs none of them; the variation
+selectors that pick a name's registered kanji glyph are marks (Mn) and stay accepted.
+Lone surrogates never get this far: no JSON parser or str validator lets them through.
+The pattern names Unicode categories (`\\p{Cf}`), as JSON Schema's regular expressions
+(ECMA-262 with the `u` flag) and pydantic's engine read them; Python's `re` cannot."""
+ShortText = Annotated[PlainText, StringConstraints(min_length=1, max_length=200)]
+_HOST = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+_URL_REST = r"[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]*"
+HttpsUrl = Annotated[
+    str,
+    StringConstraints(max_length=2048, pattern=rf"^https://{_HOST}(?::[0-9]{{1,5}})?(?:[/?#]{_URL_REST})?$"),
+    Field(json_schema_extra={"format": "uri"}),
+]
+"""An address a notice may link to: `https://`, a host name, then only the characters RFC 3986
+allows unescaped. No other scheme (`javascript:`, `data:`, `http:`), no user name before the
+host (`https://www.moj.go.jp@evil.example/` goes to evil.example), no spaces or quotes."""
 _LOCAL_PART = r"[^@\s<>\"(),:;\[\]\\]+"
 _DOMAIN_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 EmailAddress = Annotated[
@@ -140,9 +164,9 @@ class Applicant(Payload):
     nationality: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
     date_of_birth: date
     email: EmailAddress | None = None
-    address: Annotated[str, StringConstraints(max_length=300)] | None = None
+    address: Annotated[PlainText, StringConstraints(max_length=300)] | None = None
     residence_card_number: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}[0-9]{8}[A-Z]{2}$")] | None = None
-    passport_number: Annotated[str, StringConstraints(min_length=5, max_length=20)] | None = None
+    passport_number: Annotated[PlainText, StringConstraints(min_length=5, max_length=20)] | None = None
     in_japan: bool = True
     current_status: StatusOfResidence | None = None
     period_of_stay_days: Annotated[int, Field(gt=0, le=3660)] | None = None
@@ -155,7 +179,7 @@ class Attachment(Payload):
     """A document sent with the application, described by metadata only."""
 
     document_type: Identifier
-    file_name: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    file_name: Annotated[PlainText, StringConstraints(min_length=1, max_length=255)]
     size_bytes: Annotated[int, Field(gt=0, le=25 * 1024 * 1024)]
     sha256: Sha256Hex
 

@@ -1,8 +1,11 @@
-"""CloudEvents 1.0 attributes as carried by the Kafka protocol binding (binary content mode).
+"""CloudEvents 1.0 attributes as carried by the Kafka protocol binding.
 
-Every record's value is the event's `data` as JSON; its attributes travel as headers
-named `ce_<attribute>`, and the record key is the entity id (the `partitionkey`
-extension). These names are the contract; encoding and decoding live in the chassis.
+Every record we write is in binary content mode: its value is the event's `data` as
+JSON, its attributes travel as headers named `ce_<attribute>`, and the record key is
+the entity id (also the `partitionkey` extension). We read structured content mode as
+well (the value is the whole event in the JSON event format, marked by a content-type
+of `application/cloudevents+json`), as the binding asks of every receiver. These names
+are the contract; encoding and decoding live in the chassis.
 """
 
 from typing import Final
@@ -11,6 +14,10 @@ SPEC_VERSION: Final = "1.0"
 CONTENT_TYPE: Final = "application/json"
 HEADER_PREFIX: Final = "ce_"
 CONTENT_TYPE_HEADER: Final = "content-type"
+CLOUDEVENTS_MEDIA_TYPE: Final = "application/cloudevents"
+"""A content-type starting with this (in any case) marks a structured-mode record."""
+STRUCTURED_CONTENT_TYPE: Final = "application/cloudevents+json"
+"""The one event format read in structured mode: the JSON event format."""
 
 REQUIRED_ATTRIBUTES: Final = ("specversion", "id", "source", "type")
 # Extensions we set on every event (CloudEvents extension names are lower-case alphanumerics).

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from contracts.application import Identifier
+from contracts.application import Identifier, PlainText
 from contracts.base import Payload
 
 
@@ -10,8 +10,8 @@ class Reason(Payload):
     """One failing rule: a stable code and a message in both languages."""
 
     code: Identifier
-    message_ja: str
-    message_en: str
+    message_ja: PlainText
+    message_en: PlainText
 
 
 class ApplicationAssessed(Payload):

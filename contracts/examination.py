@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from contracts.application import Identifier, ReceiptMethod, ShortText, StatusOfResidence
+from contracts.application import HttpsUrl, Identifier, ReceiptMethod, ShortText, StatusOfResidence
 from contracts.base import Payload
 
 
@@ -49,7 +49,8 @@ class CoeIssued(Payload):
     holder_name: ShortText
     status: StatusOfResidence
     issued_on: date
-    registration_url: str
+    registration_url: HttpsUrl
+    """Where the receipt is registered; printed and linked in the notice, so https only."""
 
 
 class CardDispatched(Payload):

@@ -111,7 +111,8 @@ def plan_coe_issued(event: CoeIssued, source_event_id: str, contact: Application
             "issued_on": event.issued_on,
             "valid_until": coe_valid_until(event.issued_on),
             "registration_url": event.registration_url,
-            # Only an https address becomes a link; anything else is shown as text to check.
+            # The contract admits only https addresses (HttpsUrl); the check stays so that nothing
+            # else can become a link, should an event ever be built without validation.
             "registration_link": event.registration_url if event.registration_url.startswith("https://") else None,
         },
         application_id=event.application_id,

@@ -1,8 +1,12 @@
 """On the real servers: a portal's submission becomes one stored application and one ApplicationReceived."""
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
+from cloudevents.core.bindings import kafka as sdk_kafka
+from cloudevents.core.formats.json import JSONFormat
+from cloudevents.core.v1.event import CloudEvent
 from pymongo.asynchronous.database import AsyncDatabase
 
 from contracts import cloudevents as ce
@@ -68,3 +72,41 @@ async def test_a_record_that_is_not_a_submission_is_dead_lettered_with_the_reaso
     assert header(letter, ce.DLQ_REASON_HEADER) == "malformed"
     assert "filer: Field required" in header(letter, ce.DLQ_ERROR_HEADER)
     assert await database.applications.count_documents({}) == 0
+
+
+async def test_a_submission_in_structured_mode_as_the_cloudevents_sdk_writes_it_becomes_an_application(
+    kafka: str, settings: IntakeSettings, database: AsyncDatabase[dict[str, Any]]
+) -> None:
+    submission_id = f"sub-{uuid.uuid4().hex[:8]}"
+    application_id = application_id_for(submission_id, "staff-1")
+    submitted = private(settings, PORTAL_APPLICATION_SUBMITTED)
+    received_from = await end_offsets(kafka, private(settings, INTAKE_APPLICATION_RECEIVED).name)
+    event = CloudEvent(
+        attributes={
+            "specversion": "1.0",
+            "id": f"evt-{submission_id}",
+            "source": "/portal/example",
+            "type": submitted.event_type,
+            "time": datetime.now(UTC),
+            "datacontenttype": "application/json",
+            "partitionkey": submission_id,  # the SDK keys the record by it
+            "correlationid": f"corr-{submission_id}",
+        },
+        data=an_application(submission_id).model_dump(mode="json"),
+    )
+    message = sdk_kafka.to_structured(event, JSONFormat())
+    key = message.key.encode() if isinstance(message.key, str) else message.key
+    headers = [(name, value) for name, value in message.headers.items()]
+    assert dict(headers)["content-type"].startswith(b"application/cloudevents+json")
+
+    async with running(await isolated(settings)):
+        await produce(kafka, [(submitted.name, key, message.value, headers)])
+        [record] = await read_after(kafka, received_from, keyed(application_id), 1)
+
+    received = ApplicationReceived.model_validate_json(record.value)
+    assert received.application_id == application_id
+    assert received.application.submission_id == submission_id
+    assert header(record, "ce_causationid") == f"evt-{submission_id}"
+    assert header(record, "ce_correlationid") == f"corr-{submission_id}"
+    assert header(record, "content-type") == "application/json"  # what we write stays binary
+    assert await database.applications.count_documents({"_id": application_id}) == 1

@@ -59,6 +59,23 @@ def test_the_checker_accepts_a_new_optional_field_and_a_new_description() -> Non
     assert incompatibilities(old, new) == []
 
 
+def test_the_checker_accepts_a_string_narrowed_by_a_new_pattern_format_or_length() -> None:
+    old = {"properties": {"a": {"type": "string"}, "b": {"anyOf": [{"type": "string"}, {"type": "null"}]}}}
+    new = {
+        "properties": {
+            "a": {"type": "string", "pattern": "^https://", "format": "uri", "maxLength": 2048},
+            "b": {"anyOf": [{"type": "string", "pattern": "^[^\\p{Cc}]*$"}, {"type": "null"}]},
+        }
+    }
+    assert incompatibilities(old, new) == []
+
+
+def test_the_checker_refuses_a_changed_pattern_and_a_new_pattern_on_a_non_string() -> None:
+    old = {"properties": {"a": {"type": "string", "pattern": "^a"}, "b": {"type": "integer"}}}
+    new = {"properties": {"a": {"type": "string", "pattern": "^b"}, "b": {"type": "integer", "format": "int32"}}}
+    assert incompatibilities(old, new) == ["#.a: field changed shape", "#.b: field changed shape"]
+
+
 def test_topic_names_carry_owner_event_and_version() -> None:
     for topic in CATALOGUE:
         owner, event, version = topic.name.split(".")

@@ -65,6 +65,31 @@ async def test_a_422_names_every_failing_field_and_echoes_no_value(client: httpx
     assert all(set(error) == {"loc", "msg", "type"} for error in response.json()["detail"])
 
 
+async def test_text_that_could_disguise_itself_is_a_422_naming_each_field(client: httpx.AsyncClient) -> None:
+    disguised = {"document_type": "photo", "file_name": "invoice\u202efdp.exe", "size_bytes": 1, "sha256": "a" * 64}
+    body = submission_body(attachments=[disguised])
+    body["applicant"] = {**body["applicant"], "name": "NGUYEN\x00VAN AN", "address": "\ufeff東京都千代田区"}
+
+    response = await submit(client, body)
+
+    assert response.status_code == 422
+    assert {tuple(error["loc"]) for error in response.json()["detail"]} == {
+        ("body", "applicant", "name"),
+        ("body", "applicant", "address"),
+        ("body", "form", "attachments", 0, "file_name"),
+    }
+    assert not any(value in response.text for value in ("NGUYEN", "invoice", "千代田"))
+
+
+async def test_a_token_whose_name_carries_a_direction_override_is_refused_naming_the_claim(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await submit(client, submission_body(), **bearer(name="担当\u202e郎太"))
+
+    assert response.status_code == 401
+    assert "claims are missing or invalid: name" in response.json()["detail"]
+
+
 async def test_attachments_over_25_mb_in_total_are_a_422(client: httpx.AsyncClient) -> None:
     attachment = {"document_type": "passport", "file_name": "p.pdf", "size_bytes": 13 * 1024 * 1024, "sha256": "a" * 64}
 

@@ -4,12 +4,13 @@ import email.policy
 import pytest
 from pydantic import ValidationError
 
+from contracts.intake import ApplicationAccepted
 from services.notification.domain.contacts import NoticeContext
 from services.notification.domain.mime import build_message
 from services.notification.domain.model import Recipient
 from services.notification.domain.render import Renderer
 
-from .samples import DOMAIN, SENDER, SENT_AT, accepted, only_notice, rendered
+from .samples import DOMAIN, SENDER, SENT_AT, accepted, only_notice, parties, rendered
 
 EVIL = "X\r\nBcc: evil@example.com"
 
@@ -18,8 +19,20 @@ def header_block(raw: bytes) -> bytes:
     return raw.split(b"\r\n\r\n", 1)[0]
 
 
+def unchecked(**party_changes: str) -> ApplicationAccepted:
+    """An acceptance whose names skipped validation: the contracts refuse line breaks in a name
+    (tests/unit/contracts/test_text_fields.py); the MIME layer must hold on its own all the same,
+    for a contact stored before that rule or a path that builds a notice without validating."""
+    return accepted().model_copy(update={"parties": parties().model_copy(update=party_changes)})
+
+
+def test_the_contract_refuses_a_line_break_in_a_name_in_the_first_place() -> None:
+    with pytest.raises(ValidationError):
+        accepted(applicant_name=EVIL)
+
+
 def test_a_line_break_in_the_applicants_name_cannot_add_a_header(renderer: Renderer, context: NoticeContext) -> None:
-    notice = only_notice(accepted(applicant_name=EVIL), context)
+    notice = only_notice(unchecked(applicant_name=EVIL), context)
     raw = renderer.render(notice, sender=SENDER, message_id_domain=DOMAIN, date=SENT_AT).as_bytes()
     assert b"\r\nBcc:" not in header_block(raw)
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
@@ -32,7 +45,7 @@ def test_a_line_break_in_the_applicants_name_cannot_add_a_header(renderer: Rende
 def test_every_kind_of_line_break_in_a_name_is_stripped(
     renderer: Renderer, context: NoticeContext, line_break: str
 ) -> None:
-    notice = only_notice(accepted(filer_name=f"Mallory{line_break}Bcc: evil@example.com"), context)
+    notice = only_notice(unchecked(filer_name=f"Mallory{line_break}Bcc: evil@example.com"), context)
     message = rendered(renderer, notice)
     assert message["Bcc"] is None
     assert message["To"].addresses[0].display_name == "Mallory Bcc: evil@example.com"
