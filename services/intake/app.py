@@ -92,7 +92,10 @@ class _Core:
         publisher = KafkaPublisher(service.publisher, rename)
         self.flush = Flusher(self.applications, publisher)
         self.locks = ApplicationLocks()  # one per process: every writer of an application takes its lock
-        self.submit = SubmitApplications(self.applications, self.numbers, clock, self.flush, self.locks)
+        self.window = settings.filing_window()
+        self.submit = SubmitApplications(
+            self.applications, self.numbers, clock, self.flush, self.locks, window=self.window
+        )
         self.progress = ApplyProgress(self.applications, self.numbers, clock, self.flush, self.locks)
         grace = timedelta(seconds=settings.outbox_grace_seconds)
         self.relay = OutboxRelay(
@@ -107,7 +110,9 @@ class _Core:
         lease = timedelta(seconds=self.settings.idempotency_lease_seconds)
         return ApiDeps(
             settings=self.settings,
-            submit=SubmitApplications(self.applications, self.numbers, self.clock, flush, self.locks),
+            submit=SubmitApplications(
+                self.applications, self.numbers, self.clock, flush, self.locks, window=self.window
+            ),
             access=FilerAccess(self.applications, progress, self.clock),
             idempotency=Idempotency(MongoIdempotencyKeys(self.service.database), self.clock, lease),
             verifier=self.verifier,

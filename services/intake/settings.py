@@ -4,10 +4,13 @@ The JWT key is checked at start-up, not here, so that tooling which only builds 
 app (the AsyncAPI generator) needs no real key.
 """
 
+from datetime import timedelta
+
 from pydantic import Field, SecretStr
 
 from chassis.settings import ServiceSettings
 from contracts.application import FilerCategory
+from services.intake.domain.filing_window import FilingWindow
 
 ORGANISATION_API_CATEGORIES = (
     FilerCategory.ORGANISATION_STAFF,
@@ -41,6 +44,18 @@ class IntakeSettings(ServiceSettings):
     publish_timeout_seconds: float = Field(5.0, gt=0)
     """How long an HTTP request waits for the broker before answering; the relay publishes later."""
 
+    submitted_at_max_ahead_seconds: float = Field(300.0, ge=0)
+    """How far a submission's `submitted_at` may lie ahead of intake's clock: clocks that keep time by NTP
+    disagree by well under a second, so 5 minutes (the skew Kerberos tolerates by default) only forgives a
+    badly set clock. A later filing time is refused (HTTP 422, or the portal record dead-lettered)."""
+    submitted_at_max_age_days: float = Field(30.0, gt=0)
+    """How long before intake receives it a submission may have been filed. Portals publish late: an outbox
+    stuck over Japan's longest holidays (New Year, Golden Week: up to 10 days) and repaired after them is
+    caught up well within 30 days. Yet a filing that keeps a stay alive (the special period, two months from
+    the stay's expiry) must reach the applicant's proof of it while that still helps; and the older a time,
+    the less intake can vouch for it. A refused portal record stays on the dead-letter topic, to be
+    published again once the cause is cleared."""
+
     number_prefetch: int = Field(20, ge=1, le=10_000)
     """Numbers an instance claims at once and hands out from memory; those it holds when it stops are skipped."""
 
@@ -48,3 +63,9 @@ class IntakeSettings(ServiceSettings):
     outbox_grace_seconds: float = Field(2.0, ge=0)
     """Pending entries younger than this are left to the writer that is publishing them."""
     outbox_relay_batch_size: int = Field(500, ge=1)
+
+    def filing_window(self) -> FilingWindow:
+        return FilingWindow(
+            max_ahead=timedelta(seconds=self.submitted_at_max_ahead_seconds),
+            max_age=timedelta(days=self.submitted_at_max_age_days),
+        )

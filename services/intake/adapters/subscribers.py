@@ -31,7 +31,8 @@ log = structlog.get_logger("intake")
 
 
 class RejectedRecord(errors.Refused):
-    """The record is well-formed but cannot be taken, ever (a reused submission id, attachments too large)."""
+    """The record is well-formed but cannot be taken, ever (a reused submission id, attachments too large,
+    a filing time outside the window)."""
 
 
 def on_submitted(submit: SubmitApplications) -> BatchHandler:
@@ -41,7 +42,8 @@ def on_submitted(submit: SubmitApplications) -> BatchHandler:
         for event, result in zip(events, results, strict=True):
             with structlog.contextvars.bound_contextvars(event_id=event.id, correlation_id=event.correlation_id):
                 if isinstance(result, Refused):
-                    rejected.append(f"{result.reason.value}: {result.application_id}")
+                    detail = f": {result.detail}" if result.detail else ""
+                    rejected.append(f"{result.reason.value}: {result.application_id}{detail}")
                 elif result.created:
                     log.info(
                         "application received",

@@ -8,6 +8,10 @@ publish and one mark-sent. A submission id that comes back with a different
 content is refused, not merged; the receiving time is not content (an HTTP retry
 is received later). Numbers drawn for a submission that was stored already are
 skipped: numbers are unique and never reused, not gapless.
+
+A filing time outside the window (`domain/filing_window.py`) is refused, unless the
+submission was stored before: a redelivery after the window (a topic replayed) is
+the same application, answered as such.
 """
 
 from collections.abc import Sequence
@@ -20,10 +24,11 @@ from contracts.application import Application
 from contracts.calendar import japan_date
 from contracts.intake import Channel
 from services.intake.domain.application import ApplicationState, new_application
+from services.intake.domain.filing_window import FilingWindow
 from services.intake.domain.numbering import application_id_for, format_provisional_number, provisional_counter_key
-from services.intake.handlers.concurrency import Writer, retrying
+from services.intake.handlers.concurrency import ApplicationLocks, Writer, retrying
 from services.intake.handlers.outputs import Outputs
-from services.intake.handlers.ports import Contention, Stored
+from services.intake.handlers.ports import Applications, Clock, Contention, Flush, Numbers, Stored
 
 ATTACHMENTS_TOTAL_LIMIT_BYTES: Final = 25 * 1024 * 1024
 """The real system's limit for all attachments of one application together."""
@@ -41,6 +46,11 @@ class Submission:
 class Refusal(StrEnum):
     SUBMISSION_ID_REUSED = "submission_id_reused"
     ATTACHMENTS_TOO_LARGE = "attachments_too_large"
+    SUBMITTED_AT_IN_FUTURE = "submitted_at_in_future"
+    SUBMITTED_AT_TOO_OLD = "submitted_at_too_old"
+
+
+_TIME_REFUSALS = frozenset({Refusal.SUBMITTED_AT_IN_FUTURE, Refusal.SUBMITTED_AT_TOO_OLD})
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +64,8 @@ class Received:
 class Refused:
     application_id: str
     reason: Refusal
+    detail: str | None = None
+    """What the filer must know beyond the reason (the limit broken); never a value sent."""
 
 
 def attachments_total(application: Application) -> int:
@@ -65,6 +77,20 @@ def same_submission(a: Application, b: Application) -> bool:
 
 
 class SubmitApplications(Writer):
+    def __init__(
+        self,
+        applications: Applications,
+        numbers: Numbers,
+        clock: Clock,
+        flush: Flush,
+        locks: ApplicationLocks,
+        *,
+        window: FilingWindow,
+        attempts: int = 3,
+    ):
+        super().__init__(applications, numbers, clock, flush, locks, attempts)
+        self.window = window
+
     async def __call__(self, submissions: Sequence[Submission]) -> list[Received | Refused]:
         """One result per submission, in order. Raises Contention only if the races never settle."""
         ids = [application_id_for(s.application.submission_id, s.application.filer.filer_id) for s in submissions]
@@ -78,37 +104,56 @@ class SubmitApplications(Writer):
     async def _once(self, ids: list[str], submissions: Sequence[Submission]) -> list[Received | Refused]:
         """Insert first, read only what turned out to exist: a batch of new submissions costs no read."""
         now = self.clock.now()
+        refusals = [self._refusal(application_id, s, now) for application_id, s in zip(ids, submissions, strict=True)]
         fresh: dict[str, Submission] = {}
-        for application_id, submission in zip(ids, submissions, strict=True):
-            if _acceptable(submission):
+        for application_id, submission, refusal in zip(ids, submissions, refusals, strict=True):
+            if refusal is None:
                 fresh.setdefault(application_id, submission)
         block = iter(await self.numbers.reserve(provisional_counter_key(japan_date(now)), len(fresh)))
         created = {i: _new(s, i, next(block), now) for i, s in fresh.items()}
         existed = await self.applications.insert(list(created.values()))
-        existing = await self.applications.get_many(existed)
-        if existing.keys() != existed:
+        # A filing time refused now may belong to an application stored in time: read those too.
+        late = {r.application_id for r in refusals if r is not None and r.reason in _TIME_REFUSALS} - created.keys()
+        existing = await self.applications.get_many(existed | late)
+        if not existed <= existing.keys():
             raise Contention("an application vanished between insert and read")
         for application_id in existed:
             del created[application_id]
-        results: list[Received | Refused] = []
-        announced: set[str] = set()
-        for application_id, submission in zip(ids, submissions, strict=True):
-            known = created.get(application_id) or existing.get(application_id)
-            if known is None or not _acceptable(submission):
-                results.append(Refused(application_id, Refusal.ATTACHMENTS_TOO_LARGE))
-            elif not same_submission(known.application, submission.application):
-                results.append(Refused(application_id, Refusal.SUBMISSION_ID_REUSED))
-            else:
-                first = application_id in created and application_id not in announced
-                results.append(Received(known.state, created=first))
-                announced.add(application_id)
+        results = _answers(ids, submissions, refusals, created, existing)
         # A redelivered submission whose events never went out gets them published now.
         await self.flush([*created.values(), *(s for s in existing.values() if s.outbox)])
         return results
 
+    def _refusal(self, application_id: str, submission: Submission, now: datetime) -> Refused | None:
+        """Why the submission cannot become an application, judged on what it says alone."""
+        if attachments_total(submission.application) > ATTACHMENTS_TOTAL_LIMIT_BYTES:
+            return Refused(application_id, Refusal.ATTACHMENTS_TOO_LARGE)
+        if (refused := self.window.judge(submission.application.submitted_at, now)) is not None:
+            return Refused(application_id, Refusal(refused.problem.value), refused.explanation)
+        return None
 
-def _acceptable(submission: Submission) -> bool:
-    return attachments_total(submission.application) <= ATTACHMENTS_TOTAL_LIMIT_BYTES
+
+def _answers(
+    ids: list[str],
+    submissions: Sequence[Submission],
+    refusals: list[Refused | None],
+    created: dict[str, Stored],
+    existing: dict[str, Stored],
+) -> list[Received | Refused]:
+    results: list[Received | Refused] = []
+    announced: set[str] = set()
+    for application_id, submission, refusal in zip(ids, submissions, refusals, strict=True):
+        known = created.get(application_id) or existing.get(application_id)
+        if known is None or (refusal is not None and refusal.reason not in _TIME_REFUSALS):
+            assert refusal is not None, "a submission not refused was inserted or found"
+            results.append(refusal)
+        elif not same_submission(known.application, submission.application):
+            results.append(Refused(application_id, Refusal.SUBMISSION_ID_REUSED))
+        else:  # new, or stored before (a refused filing time then only means it came back late)
+            first = refusal is None and application_id in created and application_id not in announced
+            results.append(Received(known.state, created=first))
+            announced.add(application_id)
+    return results
 
 
 def _new(submission: Submission, application_id: str, seq: int, now: datetime) -> Stored:

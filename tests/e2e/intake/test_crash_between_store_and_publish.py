@@ -75,6 +75,7 @@ def service_env(settings: IntakeSettings, database: str, port: int) -> dict[str,
         "OUTBOX_GRACE_SECONDS": "0.5",
         "OUTBOX_RELAY_INTERVAL_SECONDS": "0.2",
         "PUBLISH_TIMEOUT_SECONDS": "1",
+        "SUBMITTED_AT_MAX_AGE_DAYS": str(settings.submitted_at_max_age_days),
     }
 
 

@@ -56,7 +56,12 @@ async def test_the_http_side_answers_although_the_broker_is_down_and_leaves_the_
     intake = Intake()
     intake.publisher.failing = ConnectionError("broker down")
     submit = SubmitApplications(
-        intake.applications, intake.numbers, intake.clock, DeferringFlush(intake.flush, 1.0), intake.locks
+        intake.applications,
+        intake.numbers,
+        intake.clock,
+        DeferringFlush(intake.flush, 1.0),
+        intake.locks,
+        window=intake.window,
     )
 
     [result] = await submit([Submission(an_application(), Channel.HTTP, "http:1")])
@@ -69,7 +74,12 @@ async def test_the_http_side_does_not_hide_a_programming_error() -> None:
     intake = Intake()
     intake.publisher.failing = LookupError("topic not declared")
     submit = SubmitApplications(
-        intake.applications, intake.numbers, intake.clock, DeferringFlush(intake.flush, 1.0), intake.locks
+        intake.applications,
+        intake.numbers,
+        intake.clock,
+        DeferringFlush(intake.flush, 1.0),
+        intake.locks,
+        window=intake.window,
     )
 
     with pytest.raises(LookupError):

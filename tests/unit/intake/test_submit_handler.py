@@ -1,5 +1,7 @@
 """Receiving submissions: one application per filer and submission id, numbered, announced through the outbox."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from contracts.application import Attachment
@@ -8,6 +10,7 @@ from contracts.topics import INTAKE_APPLICATION_RECEIVED, INTAKE_APPLICATION_STA
 from services.intake.domain.numbering import application_id_for
 from services.intake.handlers.submit import Received, Refusal, Refused, Submission
 
+from .fakes import NOW
 from .wiring import Intake, an_application
 
 
@@ -132,3 +135,52 @@ async def test_a_submission_another_instance_stored_first_is_answered_with_that_
     assert isinstance(result, Received)
     assert result.state.provisional_number == theirs.state.provisional_number
     assert len(intake.applications.documents) == 1
+
+
+@pytest.mark.parametrize(
+    ("submitted_at", "reason"),
+    [
+        pytest.param(datetime(9085, 1, 1, tzinfo=UTC), Refusal.SUBMITTED_AT_IN_FUTURE, id="far-future"),
+        pytest.param(NOW + timedelta(minutes=6), Refusal.SUBMITTED_AT_IN_FUTURE, id="beyond-the-skew"),
+        pytest.param(datetime(2000, 1, 1, tzinfo=UTC), Refusal.SUBMITTED_AT_TOO_OLD, id="far-past"),
+        pytest.param(NOW - timedelta(days=31), Refusal.SUBMITTED_AT_TOO_OLD, id="older-than-the-limit"),
+    ],
+)
+async def test_a_filing_time_outside_the_window_is_refused_and_nothing_is_stored(
+    submitted_at: datetime, reason: Refusal
+) -> None:
+    intake = Intake()
+    application = an_application().model_copy(update={"submitted_at": submitted_at})
+
+    [result] = await intake.submit([Submission(application, Channel.KAFKA, "evt-1")])
+
+    assert isinstance(result, Refused)
+    assert result.reason is reason
+    assert result.detail is not None
+    assert "submitted_at" in result.detail
+    assert intake.applications.documents == {}
+    assert intake.publisher.published == []
+
+
+async def test_a_filing_time_late_but_inside_the_window_is_the_filing_date() -> None:
+    intake = Intake()
+    application = an_application().model_copy(update={"submitted_at": NOW - timedelta(days=29)})
+
+    [result] = await intake.submit([Submission(application, Channel.KAFKA, "evt-1")])
+
+    assert isinstance(result, Received)
+    assert result.state.filed_on.isoformat() == "2026-02-01"
+    assert result.state.provisional_number == "P-20260302-00000001"  # numbered on the day intake received it
+
+
+async def test_a_submission_stored_in_time_and_redelivered_after_the_window_is_a_duplicate_not_a_refusal() -> None:
+    intake = Intake()
+    [first] = await intake.submit([kafka()])
+    intake.clock.at = NOW + timedelta(days=40)  # a replay of the topic, long after
+
+    [again] = await intake.submit([kafka()])
+
+    assert isinstance(first, Received)
+    assert isinstance(again, Received)
+    assert not again.created
+    assert again.state == first.state

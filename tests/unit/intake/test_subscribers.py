@@ -1,6 +1,6 @@
 """The Kafka subscribers translate and delegate; what came early is raised to wait, what cannot be taken as refused."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -91,6 +91,30 @@ async def test_a_reused_submission_id_is_raised_after_the_rest_of_the_batch_is_s
 
     assert "SOMEONE" not in str(raised.value)
     assert len(intake.applications.documents) == 2
+
+
+async def test_a_filing_time_in_the_future_is_raised_with_the_reason_after_the_rest_of_the_batch_is_stored() -> None:
+    intake = Intake()
+    handle = on_submitted(intake.submit)
+    ahead = an_application("sub-1").model_copy(update={"submitted_at": datetime(9085, 1, 1, tzinfo=UTC)})
+
+    with pytest.raises(RejectedRecord) as raised:
+        await handle([inbound(ahead, "evt-1"), inbound(an_application("sub-2"), "evt-2")])
+
+    assert str(raised.value).startswith("submitted_at_in_future: app-")
+    assert "more than 5 minutes ahead of intake's clock" in str(raised.value)
+    assert "9085" not in str(raised.value)
+    assert len(intake.applications.documents) == 1
+
+
+async def test_a_filing_time_older_than_the_limit_is_raised_with_the_reason() -> None:
+    intake = Intake()
+    old = an_application("sub-1").model_copy(update={"submitted_at": intake.clock.at - timedelta(days=365)})
+
+    with pytest.raises(RejectedRecord, match=r"submitted_at_too_old: app-\S+: submitted_at is more than 30 days"):
+        await on_submitted(intake.submit)([inbound(old, "evt-1")])
+
+    assert intake.applications.documents == {}
 
 
 def test_a_rejected_record_is_an_expected_refusal_for_the_delivery_layer() -> None:

@@ -47,7 +47,10 @@ class Intake:
         self.applications.clock = self.clock
         self.flush = Flusher(self.applications, self.publisher)
         self.locks = ApplicationLocks()
-        self.submit = SubmitApplications(self.applications, self.numbers, self.clock, self.flush, self.locks)
+        self.window = settings().filing_window()
+        self.submit = SubmitApplications(
+            self.applications, self.numbers, self.clock, self.flush, self.locks, window=self.window
+        )
         self.progress = ApplyProgress(self.applications, self.numbers, self.clock, self.flush, self.locks)
         self.relay = OutboxRelay(
             self.applications, self.flush, self.clock, self.locks, grace=timedelta(seconds=2), batch=2

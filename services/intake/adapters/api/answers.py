@@ -4,6 +4,8 @@ Answers are plain (status, body) pairs because an Idempotency-Key replay must
 return exactly what the first request got.
 """
 
+from typing import Any
+
 from fastapi.exceptions import RequestValidationError
 from pydantic import JsonValue, ValidationError
 
@@ -27,8 +29,8 @@ Answer = tuple[int, JsonValue]
 def submission(result: Received | Refused) -> Answer:
     if isinstance(result, Received):
         return 202, _accepted(result.state).model_dump(mode="json")
-    if result.reason is Refusal.ATTACHMENTS_TOO_LARGE:
-        raise RequestValidationError([{**_ATTACHMENTS_ERROR, "loc": ["body", "form", "attachments"]}])
+    if (error := _field_error(result)) is not None:
+        raise RequestValidationError([{**error, "loc": ["body", *error["loc"]]}])
     raise _reused()
 
 
@@ -42,10 +44,8 @@ def batch(count: int, results: dict[int, Received | Refused], invalid: dict[int,
         result = results[index]
         if isinstance(result, Received):
             items.append(BatchItemResult(index=index, status_code=202, result=_accepted(result.state)))
-        elif result.reason is Refusal.ATTACHMENTS_TOO_LARGE:
-            items.append(
-                BatchItemResult.model_validate({"index": index, "status_code": 422, "errors": [_ATTACHMENTS_ERROR]})
-            )
+        elif (error := _field_error(result)) is not None:
+            items.append(BatchItemResult.model_validate({"index": index, "status_code": 422, "errors": [error]}))
         else:
             items.append(BatchItemResult(index=index, status_code=409, problem=_reused().problem))
     return 200, BatchResult(results=items).model_dump(mode="json", exclude_none=True)
@@ -109,7 +109,13 @@ def _reused() -> ApiProblem:
     return ApiProblem(409, Refusal.SUBMISSION_ID_REUSED.value, detail)
 
 
-_ATTACHMENTS_ERROR = {"loc": ["form", "attachments"], "msg": "attachments exceed 25 MB in total", "type": "too_large"}
+def _field_error(refused: Refused) -> dict[str, Any] | None:
+    """The refusals that are about one field of the body, as a 422 entry located in the submission."""
+    if refused.reason is Refusal.ATTACHMENTS_TOO_LARGE:
+        return {"loc": ["form", "attachments"], "msg": "attachments exceed 25 MB in total", "type": "too_large"}
+    if refused.reason in (Refusal.SUBMITTED_AT_IN_FUTURE, Refusal.SUBMITTED_AT_TOO_OLD):
+        return {"loc": ["submitted_at"], "msg": refused.detail or refused.reason.value, "type": refused.reason.value}
+    return None
 
 
 _PROOF_REFUSALS = {
