@@ -21,6 +21,8 @@ class ApplicationAssessed(Payload):
     eligible: bool
     reasons: tuple[Reason, ...] = ()
     ruleset_version: str
+    """The rule set applied; "none" when no rule set was in force on the filing date (then not eligible,
+    with the one reason `no_rules_in_force`)."""
     rules_date: date
     """The filing date whose rules in force were applied."""
     assessed_at: datetime

@@ -1,16 +1,17 @@
 """Eligibility's pure domain: may an application be filed online, and if not, why not.
 
 No I/O, no clock, no broker or database: the service passes in the application, the
-organisation facts it looked up, the rule set in force and the filing date.
+organisation facts it looked up, the rule book (or the rule set in force) and the filing date.
 """
 
 from contracts.organisations import OrganisationKind
 from services.eligibility.domain.approvals import ApprovalRecord, OrganisationFacts, apply_change
-from services.eligibility.domain.assess import Assessment, assess
+from services.eligibility.domain.assess import Assessment, assess, decide
 from services.eligibility.domain.filing import facts_for, filing_date
 from services.eligibility.domain.reasons import ReasonCode
 from services.eligibility.domain.ruleset import (
     DEFAULT_RULES_DIR,
+    NO_RULES_VERSION,
     NoRulesInForce,
     RuleBook,
     RuleFileError,
@@ -20,6 +21,7 @@ from services.eligibility.domain.ruleset import (
 
 __all__ = [
     "DEFAULT_RULES_DIR",
+    "NO_RULES_VERSION",
     "ApprovalRecord",
     "Assessment",
     "NoRulesInForce",
@@ -31,6 +33,7 @@ __all__ = [
     "RuleSet",
     "apply_change",
     "assess",
+    "decide",
     "facts_for",
     "filing_date",
     "load_ruleset",

@@ -3,7 +3,9 @@
 `assess` runs every check in `CHECKS` (a fixed order, so the reasons come out in a
 stable order), folds duplicate findings and puts them into words from the rule set's
 catalogue. It never raises for a well-formed Application and reads no clock: the
-filing date is given.
+filing date is given. `decide` picks the rule set in force on the filing date; on a
+date none covers, nothing allows online filing, so the answer is not eligible
+(`no_rules_in_force`), worded by the nearest rule set: every filing gets a decision.
 """
 
 from datetime import date
@@ -38,7 +40,8 @@ from services.eligibility.domain.checks.procedures import (
 )
 from services.eligibility.domain.checks.statuses import current_status_in_scope, requested_status_in_scope
 from services.eligibility.domain.checks.timing import extension_window_open, filed_before_expiry
-from services.eligibility.domain.ruleset import RuleSet
+from services.eligibility.domain.reasons import ReasonCode, finding
+from services.eligibility.domain.ruleset import NO_RULES_VERSION, NoRulesInForce, RuleBook, RuleSet
 
 CHECKS: tuple[Check, ...] = (
     # who files
@@ -84,3 +87,14 @@ def assess(application: Application, facts: OrganisationFacts, rules: RuleSet, f
     render = rules.messages.render
     reasons = tuple(render(found) for found in dict.fromkeys(findings))  # fold duplicates, keep order
     return Assessment(eligible=not reasons, reasons=reasons, ruleset_version=rules.version, rules_date=filing_date)
+
+
+def decide(book: RuleBook, application: Application, facts: OrganisationFacts, filing_date: date) -> Assessment:
+    """`assess` by the rules in force on the filing date; not eligible when no rule set covers it."""
+    try:
+        rules = book.in_force_on(filing_date)
+    except NoRulesInForce:
+        words = book.nearest(filing_date).messages
+        reason = words.render(finding(ReasonCode.NO_RULES_IN_FORCE, filed_on=filing_date.isoformat()))
+        return Assessment(eligible=False, reasons=(reason,), ruleset_version=NO_RULES_VERSION, rules_date=filing_date)
+    return assess(application, facts, rules, filing_date)

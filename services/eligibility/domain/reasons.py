@@ -47,6 +47,8 @@ class ReasonCode(StrEnum):
     NOT_MID_TO_LONG_TERM_RESIDENT = "not_mid_to_long_term_resident"
     MY_NUMBER_CARD_NOT_VERIFIED = "my_number_card_not_verified"
     RELATIONSHIP_NOT_ALLOWED = "relationship_not_allowed"
+    NO_RULES_IN_FORCE = "no_rules_in_force"
+    """No rule set covers the filing date: nothing says the application may be filed online then."""
 
 
 PLACEHOLDERS: Mapping[ReasonCode, frozenset[str]] = {
@@ -65,6 +67,7 @@ PLACEHOLDERS: Mapping[ReasonCode, frozenset[str]] = {
     ReasonCode.INTERMEDIARY_STANDING_EXPIRED: frozenset({"valid_until"}),
     ReasonCode.ORGANISATION_KIND_NOT_ALLOWED: frozenset({"status", "kinds"}),
     ReasonCode.UNDER_MINIMUM_AGE: frozenset({"age"}),
+    ReasonCode.NO_RULES_IN_FORCE: frozenset({"filed_on"}),
 }
 """Placeholders each message may name; a code not listed takes none."""
 

@@ -10,31 +10,20 @@ decisions: on the MongoDB-protocol server every read scans its collection (Ferre
 1.x on SQLite uses no index, not even `_id`), so a read per batch would grow with every
 decision ever taken, while an insert costs the same on the first day as on the last.
 
-A filing date that no rule set covers (`NoRulesInForce`) is a configuration fault, not
-the filer's, and without a rule set there are no words for a reason. Unless the event
-was decided before, it is raised before anything is written: the delivery layer then
-handles the batch record by record, decides the rest, and dead-letters that record
-with the reason, to be replayed once the rules are fixed.
+A filing date that no rule set covers is decided like any other: not eligible, with
+the reason `no_rules_in_force` (`domain.decide`). Nothing allowed online filing on that
+date, and a dead letter would leave the application submitted for good.
 """
 
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Final
 
 from contracts.eligibility import ApplicationAssessed
 from contracts.intake import ApplicationReceived
-from services.eligibility.domain import (
-    ApprovalRecord,
-    NoRulesInForce,
-    RuleBook,
-    RuleSet,
-    assess,
-    facts_for,
-    filing_date,
-)
+from services.eligibility.domain import ApprovalRecord, RuleBook, decide, facts_for, filing_date
 from services.eligibility.handlers.ports import (
     ApprovalStore,
     Clock,
@@ -44,8 +33,6 @@ from services.eligibility.handlers.ports import (
     Received,
 )
 
-Dated = tuple[Received[ApplicationReceived], date, RuleSet]
-"""An event with its filing date and the rule set in force on that date."""
 _NAMESPACE: Final = uuid.UUID("0b6f7c5e-3d1a-4f9e-8a27-5c4e1d2b9f63")
 
 
@@ -80,44 +67,24 @@ class AssessApplications:
         unique: dict[str, Received[ApplicationReceived]] = {}
         for event in events:
             unique.setdefault(event.event_id, event)
-        dated, stored = await self._dates_and_rules(unique)
-        new = {d.source_id: d for d in await self._decide(dated)}
+        new = {d.source_id: d for d in await self._decide(list(unique.values()))}
         taken = await self._decisions.add(list(new.values())) if new else []
-        if taken:
-            stored |= await self._stored(taken)
+        stored = await self._stored(taken) if taken else {}
         outcomes = [Outcome(stored[i], True) if i in stored else Outcome(new[i], False) for i in unique]
         await self._publisher.publish([outcome.decision for outcome in outcomes])
         return outcomes
 
-    async def _dates_and_rules(
-        self, events: dict[str, Received[ApplicationReceived]]
-    ) -> tuple[list[Dated], dict[str, Decision]]:
-        """Each event with its filing date and the rules in force on it; those no rule set covers
-        are looked up among the stored decisions, and the first one not found is raised."""
-        dated: list[Dated] = []
-        uncovered: dict[str, NoRulesInForce] = {}
-        for source_id, event in events.items():
-            day = filing_date(event.payload.application.submitted_at)
-            try:
-                dated.append((event, day, self._rules.in_force_on(day)))
-            except NoRulesInForce as gap:
-                uncovered[source_id] = gap
-        stored = await self._decisions.find(list(uncovered)) if uncovered else {}
-        for source_id, fault in uncovered.items():
-            if source_id not in stored:
-                raise fault
-        return dated, stored
-
-    async def _decide(self, dated: Sequence[Dated]) -> list[Decision]:
-        if not dated:
+    async def _decide(self, events: Sequence[Received[ApplicationReceived]]) -> list[Decision]:
+        if not events:
             return []
-        held = await self._held_by({event.payload.application.filer.organisation_id for event, _, _ in dated})
+        held = await self._held_by({event.payload.application.filer.organisation_id for event in events})
         now = self._clock.now()
         decisions = []
-        for event, day, rules in dated:
+        for event in events:
             application = event.payload.application
             organisation = application.filer.organisation_id
-            result = assess(application, facts_for(organisation, held.get(organisation or "", ())), rules, day)
+            facts = facts_for(organisation, held.get(organisation or "", ()))
+            result = decide(self._rules, application, facts, filing_date(application.submitted_at))
             assessed = ApplicationAssessed(
                 application_id=event.payload.application_id,
                 eligible=result.eligible,

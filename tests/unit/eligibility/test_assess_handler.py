@@ -6,7 +6,7 @@ import pytest
 
 from contracts.application import FilerCategory
 from contracts.organisations import ApprovalState
-from services.eligibility.domain import NoRulesInForce, OrganisationKind
+from services.eligibility.domain import OrganisationKind
 from services.eligibility.handlers.assess import decision_event_id
 
 from .factories import ACME, FILING_DATE, approval, baseline, changed, status
@@ -105,15 +105,21 @@ async def test_the_rules_in_force_on_the_japan_date_of_submission_apply(
     assert outcome.decision.assessed.ruleset_version == version
 
 
-async def test_a_filing_date_no_rule_set_covers_fails_the_batch_before_anything_is_written() -> None:
+async def test_a_filing_date_no_rule_set_covers_is_decided_not_eligible_with_the_reason_and_published() -> None:
     eligibility = Eligibility(approval(STAFF))
     too_early = baseline(STAFF).model_copy(update={"submitted_at": datetime(2020, 1, 6, tzinfo=UTC)})
 
-    with pytest.raises(NoRulesInForce, match="2020-01-06"):
-        await eligibility.assess([received(baseline(STAFF)), received(too_early)])
+    fine, early = await eligibility.assess([received(baseline(STAFF), "event-a"), received(too_early, "event-b")])
 
-    assert eligibility.decisions.stored == {}
-    assert eligibility.publisher.published == []
+    assert fine.decision.assessed.eligible
+    assessed = early.decision.assessed
+    assert not assessed.eligible
+    assert [reason.code for reason in assessed.reasons] == ["no_rules_in_force"]
+    assert "2020-01-06" in assessed.reasons[0].message_en
+    assert "2020-01-06" in assessed.reasons[0].message_ja
+    assert (assessed.ruleset_version, assessed.rules_date) == ("none", date(2020, 1, 6))
+    assert set(eligibility.decisions.stored) == {"event-a", "event-b"}
+    assert eligibility.publisher.published == [fine.decision, early.decision]
 
 
 async def test_an_event_decided_before_is_republished_even_if_no_rule_set_covers_its_date_any_more() -> None:

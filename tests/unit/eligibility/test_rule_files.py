@@ -126,6 +126,7 @@ BAD_EDITS = [
     pytest.param("2024-01-01.yaml", 'extends: "2023-03-17"', 'extends: "2023-03-18"', "extends", id="unknown-parent"),
     pytest.param("2024-01-01.yaml", 'version: "2024-01-01"', "version: 2024-01-01", "version", id="unquoted-version"),
     pytest.param("2024-01-01.yaml", 'version: "2024-01-01"', 'version: "2023-03-17"', "version", id="duplicate"),
+    pytest.param("2024-01-01.yaml", 'version: "2024-01-01"', 'version: "none"', "version", id="reserved-version"),
     pytest.param(
         "2024-01-01.yaml",
         "effective_from: 2024-01-01",

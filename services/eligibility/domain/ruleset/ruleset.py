@@ -114,8 +114,12 @@ class RuleSet(Table):
         return tuple(c for c in (whole, part) if c is not None)
 
 
+NO_RULES_VERSION = "none"
+"""The `ruleset_version` of a decision no rule set covered; no rule file may take it."""
+
+
 class NoRulesInForce(LookupError):
-    """No rule set covers the filing date: a configuration fault, not a filer's."""
+    """No rule set covers the filing date (before the first, or in a gap an explicit end left)."""
 
 
 class RuleBook(Table):
@@ -134,3 +138,8 @@ class RuleBook(Table):
                     break
                 return rule_set
         raise NoRulesInForce(f"no eligibility rule set is in force on {day.isoformat()}")
+
+    def nearest(self, day: date) -> RuleSet:
+        """The rule set whose words speak for a date: the last one that started by then, or else the first."""
+        started = [rule_set for rule_set in self.rule_sets if rule_set.effective_from <= day]
+        return started[-1] if started else self.rule_sets[0]

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from services.eligibility.domain.ruleset.ruleset import NO_RULES_VERSION
+
 MESSAGES_FILE = "messages.yaml"
 OWN_KEYS = ("version", "effective_from", "effective_until")
 """Keys that belong to one file and are never inherited."""
@@ -49,6 +51,8 @@ def read_sources(path: Path) -> tuple[dict[str, Any], dict[str, Source]]:
         version = document.get("version")
         if not isinstance(version, str) or not version:
             raise RuleFileError(file, "must be a non-empty quoted string", "version")
+        if version == NO_RULES_VERSION:
+            raise RuleFileError(file, f"{version!r} is reserved for decisions no rule set covered", "version")
         if version in sources:
             raise RuleFileError(file, f"repeats version {version!r} of {sources[version].file.name}", "version")
         sources[version] = Source(file, document)
