@@ -1,7 +1,9 @@
 """Composition root of the intake service: what it consumes, what it produces, and how it is wired.
 
 Consumes:
-- portal.application-submitted.v1: a submission becomes an application (status submitted, provisional number)
+- portal.application-submitted.v1: a submission becomes an application (status submitted, provisional number);
+  one that cannot (a reused submission id, attachments over 25 MB, a filing time outside the window) is
+  dead-lettered with the reason
 - eligibility.application-assessed.v1: accepted with a receipt number, or not eligible online
 - examination.documents-requested / documents-submitted / decision-made / coe-issued / card-dispatched /
   result-delivered (.v1): the examination's steps move the status
