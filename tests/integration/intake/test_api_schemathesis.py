@@ -10,7 +10,6 @@ import sys
 import unicodedata
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -22,14 +21,12 @@ from schemathesis.schemas import BaseSchema
 from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from contracts.application import PLAIN_TEXT_PATTERN
-from services.intake.domain.filing_window import FilingWindow
 from services.intake.handlers.submit import ATTACHMENTS_TOTAL_LIMIT_BYTES
 from services.intake.settings import IntakeSettings
 from services.intake.tokens import issue
 
 from .support import SECRET, isolated
 
-FILING_WINDOW = FilingWindow(max_ahead=timedelta(minutes=5), max_age=timedelta(days=30))  # the defaults
 EXAMPLES = {GenerationMode.POSITIVE: 25, GenerationMode.NEGATIVE: 15}
 TOKEN_CLAIMS = {
     "sub": "staff-fuzz",
@@ -110,8 +107,7 @@ def exercise(operation: Any, mode: GenerationMode, headers: dict[str, str]) -> N
 
 
 def within_rules_no_schema_can_say(body: object) -> bool:
-    """A JSON Schema cannot bound a sum, nor a time by the clock: attachments over 25 MB in total and a
-    `submitted_at` outside the filing window are documented 422s, not findings."""
+    """A JSON Schema cannot bound a sum: attachments over 25 MB in total are a documented 422, not a finding."""
     if not isinstance(body, dict):
         return True
     items = body.get("items") if isinstance(body.get("items"), list) else [body]
@@ -124,16 +120,4 @@ def within_rules_no_schema_can_say(body: object) -> bool:
             sizes = [a.get("size_bytes") for a in attachments if isinstance(a, dict)]
             if sum(s for s in sizes if isinstance(s, int | float)) > ATTACHMENTS_TOTAL_LIMIT_BYTES:
                 return False
-        if isinstance(item, dict) and not _inside_the_filing_window(item.get("submitted_at")):
-            return False
     return True
-
-
-def _inside_the_filing_window(submitted_at: object) -> bool:
-    if not isinstance(submitted_at, str):
-        return True
-    try:
-        moment = datetime.fromisoformat(submitted_at)
-    except ValueError:
-        return True  # not a time at all: the schema's own 422
-    return moment.tzinfo is None or FILING_WINDOW.judge(moment, datetime.now(UTC)) is None

@@ -5,12 +5,13 @@ The end-to-end run is tests/e2e/test_demo.py; these need no servers.
 
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
 from typing import Any
 
+from contracts.application import Application
 from deploy.demo import example, mail, organisation
 from services.eligibility.domain import load_ruleset
 from services.eligibility.domain.approvals import OrganisationFacts, apply_change
@@ -108,3 +109,24 @@ def test_the_emails_of_an_application_are_those_that_name_its_numbers(tmp_path: 
     assert [m.file.name for m in found] == ["1-a-0.eml", "3-a-2.eml"]
     assert found[1].text.strip() == "accepted"
     assert found[0].to == "tanto@example.co.jp"
+
+
+def kcat_example(today: date) -> dict[str, Any]:
+    """The submission.json of docs/upstream-publishers.md's kcat example, its shell dates filled in."""
+    text = (REPO / "docs" / "upstream-publishers.md").read_text()
+    block = re.search(r"cat > submission\.json <<JSON\n(.*?)\nJSON\n", text, re.DOTALL)
+    assert block is not None, "docs/upstream-publishers.md: no submission.json heredoc"
+    filled = block.group(1).replace("$(date -d '+45 days' +%F)", (today + timedelta(days=45)).isoformat())
+    filled = filled.replace("$(date -u +%FT%TZ)", f"{today.isoformat()}T00:30:00Z")
+    assert "$(" not in filled, "a shell substitution the test does not know"
+    parsed: dict[str, Any] = json.loads(filled)
+    return parsed
+
+
+def test_the_kcat_example_for_publishers_is_eligible_once_the_demo_organisation_is_approved() -> None:
+    grant = organisation.grant(TODAY)
+    granted = apply(None, grant, datetime(2026, 12, 8, 3, 0, tzinfo=UTC), rules=load_validity(DEFAULT_VALIDITY_PATH))
+    record = apply_change(None, granted.changes[0])
+    application = Application.model_validate(kcat_example(TODAY))
+    decision = assess(application, OrganisationFacts(approvals=(record,)), load_ruleset().in_force_on(TODAY), TODAY)
+    assert decision.eligible, [reason.code for reason in decision.reasons]

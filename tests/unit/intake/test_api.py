@@ -99,53 +99,16 @@ async def test_attachments_over_25_mb_in_total_are_a_422(client: httpx.AsyncClie
     assert response.json()["detail"][0]["loc"] == ["body", "form"]
 
 
-@pytest.mark.parametrize(
-    ("submitted_at", "kind", "words"),
-    [
-        pytest.param("9085-01-01T00:00:00+09:00", "submitted_at_in_future", "ahead of intake's clock", id="far-future"),
-        pytest.param("2000-01-01T00:00:00+09:00", "submitted_at_too_old", "30 days before", id="far-past"),
-    ],
-)
-async def test_a_filing_time_outside_the_window_is_a_422_naming_submitted_at_and_the_reason(
-    client: httpx.AsyncClient, intake: Intake, submitted_at: str, kind: str, words: str
+async def test_the_filing_time_is_when_intake_receives_the_request_whatever_the_body_says(
+    client: httpx.AsyncClient,
 ) -> None:
-    response = await submit(client, {**submission_body(), "submitted_at": submitted_at})
-
-    assert response.status_code == 422
-    [error] = response.json()["detail"]
-    assert error["loc"] == ["body", "submitted_at"]
-    assert error["type"] == kind
-    assert words in error["msg"]
-    assert submitted_at[:4] not in response.text
-    assert intake.applications.documents == {}
-
-
-async def test_a_filing_time_given_inside_the_window_is_the_filing_date(client: httpx.AsyncClient) -> None:
-    body = {**submission_body(), "submitted_at": "2026-02-20T23:30:00+09:00"}  # queued by the filer's system
+    body = {**submission_body(), "submitted_at": "2000-01-01T00:00:00+09:00"}  # a caller cannot backdate a filing
 
     number = (await submit(client, body)).json()["provisional_number"]
     read = await client.get(f"/v1/applications/{number}", headers=bearer())
 
-    assert read.json()["filed_on"] == "2026-02-20"
+    assert read.json()["filed_on"] == "2026-03-02"
     assert number == "P-20260302-00000001"
-
-
-async def test_a_filing_time_without_an_offset_is_a_422(client: httpx.AsyncClient) -> None:
-    response = await submit(client, {**submission_body(), "submitted_at": "2026-03-02T09:00:00"})
-
-    assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "submitted_at"]
-
-
-async def test_a_filing_time_outside_the_window_is_a_422_item_in_a_batch(client: httpx.AsyncClient) -> None:
-    items = [submission_body("sub-1"), {**submission_body("sub-2"), "submitted_at": "9085-01-01T00:00:00Z"}]
-
-    response = await client.post("/v1/applications:batch", json={"items": items}, headers=bearer())
-
-    results = response.json()["results"]
-    assert [r["status_code"] for r in results] == [202, 422]
-    [error] = results[1]["errors"]
-    assert (error["loc"], error["type"]) == (["submitted_at"], "submitted_at_in_future")
 
 
 async def test_a_body_over_the_limit_is_refused_with_413_declared_or_not(client: httpx.AsyncClient) -> None:

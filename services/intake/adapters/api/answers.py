@@ -113,8 +113,6 @@ def _field_error(refused: Refused) -> dict[str, Any] | None:
     """The refusals that are about one field of the body, as a 422 entry located in the submission."""
     if refused.reason is Refusal.ATTACHMENTS_TOO_LARGE:
         return {"loc": ["form", "attachments"], "msg": "attachments exceed 25 MB in total", "type": "too_large"}
-    if refused.reason in (Refusal.SUBMITTED_AT_IN_FUTURE, Refusal.SUBMITTED_AT_TOO_OLD):
-        return {"loc": ["submitted_at"], "msg": refused.detail or refused.reason.value, "type": refused.reason.value}
     return None
 
 

@@ -9,7 +9,7 @@ facts about the filer that a token does not carry.
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue
 
 from contracts.application import (
     Applicant,
@@ -53,11 +53,6 @@ class SubmissionRequest(BaseModel):
     applicant: Applicant
     form: Annotated[ApplicationForm, AfterValidator(_attachments_within_limit)]
     filer: FilerDetails = FilerDetails()
-    submitted_at: AwareDatetime | None = None
-    """When the filer submitted it in your system, if you send it later (queued while intake was out of
-    reach); by default, when intake receives the request. It fixes the filing date. At most a few minutes
-    ahead of intake's clock and 30 days back (SUBMITTED_AT_MAX_AHEAD_SECONDS, SUBMITTED_AT_MAX_AGE_DAYS),
-    or the answer is a 422 on this field."""
 
     def application(self, principal: Principal, now: datetime) -> Application:
         filer = Filer(
@@ -68,12 +63,10 @@ class SubmissionRequest(BaseModel):
             organisation_id=principal.organisation_id,
             **self.filer.model_dump(),
         )
+        # The filing time is when intake receives the request: the authority's own clock, which a caller
+        # cannot set (a filing time in the body would let it backdate the filing date the rules judge).
         return Application(
-            submission_id=self.submission_id,
-            filer=filer,
-            applicant=self.applicant,
-            form=self.form,
-            submitted_at=self.submitted_at or now,
+            submission_id=self.submission_id, filer=filer, applicant=self.applicant, form=self.form, submitted_at=now
         )
 
 
