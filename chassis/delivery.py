@@ -138,6 +138,8 @@ class Delivery:
                 await self._dead_letter(letters, reason)
         leaving = [r for r in records if id(r) not in still]
         await self._persistently(lambda: self.parking.remove(leaving), "remove released")
+        # The records behind these, in any group, get their turn now rather than after their wait.
+        await self._persistently(lambda: self.parking.wake({r.key for r in leaving}, now), "wake parked")
         released = len(events) - len(rejected) - len(outcome.waiting) - len(outcome.failed)
         if released:
             self.health.released.labels(self.topic.name, self.group_id).inc(released)

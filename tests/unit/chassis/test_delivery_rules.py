@@ -57,6 +57,7 @@ class FakeDeadLetters:
 class FakeParking:
     parked: dict[str, ParkedRecord] = field(default_factory=dict)
     again: list[str] = field(default_factory=list)
+    woken: set[bytes | None] = field(default_factory=set)
     failures: int = 0
 
     async def park(self, records: Sequence[ParkedRecord], now: datetime) -> None:
@@ -75,6 +76,9 @@ class FakeParking:
     async def remove(self, records: Sequence[ParkedRecord]) -> None:
         for r in records:
             self.parked.pop(r.id, None)
+
+    async def wake(self, keys: Any, now: datetime) -> None:
+        self.woken.update(keys)
 
 
 def delivery(handle: Any, letters: FakeDeadLetters | None = None, parking: FakeParking | None = None) -> Delivery:
@@ -234,6 +238,7 @@ async def test_released_records_that_still_wait_stay_parked_and_the_others_leave
     await delivery(handle, parking=parking).redeliver(records, NOW + timedelta(seconds=1))
     assert list(parking.parked) == [records[1].id]
     assert parking.again == [records[1].id]
+    assert parking.woken == {b"app-ready"}  # what else waits under its key may apply now
 
 
 async def test_released_records_are_handed_over_in_the_order_given_which_is_production_order() -> None:
