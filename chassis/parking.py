@@ -17,10 +17,11 @@ wait of any of their heads is over, every head is handed back, in production ord
 (a documents request and a decision parked for one application apply in the order
 they were produced). No head waits behind another group's: a later record of
 another topic may be the very prerequisite an earlier one waits for (an assessment
-that came before its submission, parked behind the decision that needs it). When a
-record of a key applies, that key's parked records are due at once: what they wait
-for may just have happened. A record that waits longer than the limit is
-dead-lettered with reason `prerequisite_missing`.
+that came before its submission, parked behind the decision that needs it). Once a
+record of a key has been handled (newly consumed on another topic, or released and
+gone from the lot), that key's parked records are due at once: what they wait for
+may just have happened. A record that waits longer than the limit is dead-lettered
+with reason `prerequisite_missing`.
 
 `_id` is the record's coordinates (group, topic, partition, offset): a record parked
 twice (a batch retried) is kept once, and a record is only ever released by the
@@ -160,15 +161,19 @@ class ParkingLot:
         found = self._parked.find({"_id": {"$in": chosen}}).sort(_PRODUCTION_ORDER)
         return [_record(d) async for d in found]
 
-    async def parked_keys(self, group: str, keys: Collection[bytes]) -> set[bytes]:
-        """Those of `keys` that have a record parked in `group` (a later record of theirs must queue behind)."""
+    async def parked_groups(self, keys: Collection[bytes]) -> dict[bytes, set[str]]:
+        """The consumer groups each of `keys` has records parked in, for those that have: a later record of
+        theirs in one of these groups must queue behind, and one handled elsewhere may be what they wait for."""
         if self.known_empty or not keys:
-            return set()
-        found = self._parked.find({"group": group, "key": {"$in": list(keys)}}, projection={"key": 1})
-        return {d["key"] async for d in found}
+            return {}
+        found = self._parked.find({"key": {"$in": list(keys)}}, projection={"key": 1, "group": 1})
+        groups: dict[bytes, set[str]] = {}
+        async for document in found:
+            groups.setdefault(document["key"], set()).add(document["group"])
+        return groups
 
     async def count(self) -> int:
-        """How many records are parked; while none is, `parked_keys` needs no database round trip."""
+        """How many records are parked; while none is, `parked_groups` needs no database round trip."""
         parked = await self._parked.count_documents({})
         self.known_empty = parked == 0
         return parked
@@ -189,8 +194,8 @@ class ParkingLot:
             await self._parked.delete_many({"_id": {"$in": ids}})
 
     async def wake(self, keys: Collection[bytes | None], now: datetime) -> None:
-        """Makes the records parked under `keys` due now: a record of theirs just applied, so what they wait
-        for may have happened. Their attempts are kept: should they still wait, their waits go on growing.
+        """Makes the records parked under `keys` due now: a record of theirs was just handled, so what they
+        wait for may have happened. Their attempts are kept: should they still wait, their waits go on growing.
 
         FerretDB may lose this update to a concurrent `waiting_again` or the reverse: a record then comes
         back at its former time, or once more soon; either is harmless.

@@ -1,6 +1,7 @@
 """The delivery rules, with fakes for the dead-letter topic and the parking lot: what waits, what parks, what dies."""
 
 import asyncio
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -67,8 +68,12 @@ class FakeParking:
         for r in records:
             self.parked.setdefault(r.id, r)
 
-    async def parked_keys(self, group: str, keys: Any) -> set[bytes]:
-        return {r.key for r in self.parked.values() if r.group == group and r.key in keys}
+    async def parked_groups(self, keys: Any) -> dict[bytes | None, set[str]]:
+        groups: dict[bytes | None, set[str]] = {}
+        for r in self.parked.values():
+            if r.key in keys:
+                groups.setdefault(r.key, set()).add(r.group)
+        return groups
 
     async def waiting_again(self, records: Sequence[ParkedRecord], now: datetime) -> None:
         self.again.extend(r.id for r in records)
@@ -188,6 +193,17 @@ async def test_a_record_whose_key_has_an_earlier_record_parked_queues_behind_it_
         (0, "what it needs"),
         (1, "an earlier record of its key, parked"),
     ]
+
+
+async def test_a_handled_record_wakes_what_another_topic_has_parked_under_its_key_and_only_that() -> None:
+    async def handle(batch: Sequence[Inbound[Any]]) -> None:
+        raise Waiting({e.id: "grant" for e in batch if e.payload.application_id == "app-3"})
+
+    parking = FakeParking()
+    elsewhere = [dataclasses.replace(parked_copy(a, 0), group="tests.other") for a in ("app-1", "app-3")]
+    await parking.park(elsewhere, NOW)
+    await delivery(handle, parking=parking).deliver(events("app-1", "app-2", "app-3"))
+    assert parking.woken == {b"app-1"}  # app-2 has nothing parked; app-3's record waits itself
 
 
 async def test_parking_waits_out_a_database_outage() -> None:

@@ -142,6 +142,18 @@ async def test_once_a_parked_record_applies_the_others_of_its_key_come_back_in_t
     assert (case.applied, case.status) == (["assessment", "decision"], "granted")
 
 
+async def test_a_new_record_that_applies_brings_its_keys_parked_records_back_in_the_next_round() -> None:
+    case = Case()
+    await case.consume(DECIDED, "decision")
+    await case.rounds_until(30.0)  # next try at 35.5 s
+    case.status = "submitted"
+    await case.consume(ASSESSED, "assessment")  # applies at once: what the decision waits for
+
+    assert case.status == "under_examination"
+    await case.rounds_until(30.5)
+    assert (case.applied, case.status) == (["assessment", "decision"], "granted")
+
+
 async def test_a_keys_parked_records_come_back_together_in_production_order_whichever_is_due_first() -> None:
     case = Case()
     case.status = "submitted"
