@@ -92,29 +92,29 @@ class Delivery:
             await self._dead_letter([(e, None) for e in rejected], ce.DLQ_REASON_MALFORMED)
         if not accepted:
             return
-        queued = await self._behind_parked(accepted)
+        keys = {e.record.key for e in accepted if e.record.key is not None}
+        groups = await self._persistently(lambda: self.parking.parked_groups(keys), "read parked keys")
+        # An event whose key has an earlier record parked here queues behind it, to keep its order.
+        queued = [e for e in accepted if self.group_id in groups.get(e.record.key, ())]
         behind = {id(e) for e in queued}
         outcome = await self._run([e for e in accepted if id(e) not in behind])
         outcome.waiting = [*((e, QUEUED) for e in queued), *outcome.waiting]
+        now = self.clock.now()
         if outcome.waiting:
-            now = self.clock.now()
             records = [parked(self.group_id, e.record, why, now) for e, why in outcome.waiting]
             await self._persistently(lambda: self.parking.park(records, now), "park records")
             self.health.parked.labels(self.topic.name, self.group_id).inc(len(records))
             log.info("records parked", topic=self.topic.name, records=len(records), waits_for=records[0].waits_for)
         if outcome.failed:
             await self._dead_letter(outcome.failed, ce.DLQ_REASON_FAILED)
+        unsettled = {id(e) for e, _ in (*outcome.waiting, *outcome.failed)}
+        # What other topics' records of these keys wait for may be what was just handled: their turn is now.
+        handled = {e.record.key for e in accepted if id(e) not in unsettled and e.record.key in groups}
+        if handled:
+            await self._persistently(lambda: self.parking.wake(handled, now), "wake parked")
         self.health.handled.labels(self.topic.name, self.group_id).inc(
             len(accepted) - len(outcome.waiting) - len(outcome.failed)
         )
-
-    async def _behind_parked(self, events: Sequence[Inbound[Any]]) -> list[Inbound[Any]]:
-        """Events whose key has an earlier record parked here: they queue behind it, to keep its order."""
-        keys = {e.record.key for e in events if e.record.key is not None}
-        parked_keys = await self._persistently(
-            lambda: self.parking.parked_keys(self.group_id, keys), "read parked keys"
-        )
-        return [e for e in events if e.record.key in parked_keys] if parked_keys else []
 
     async def redeliver(self, records: Sequence[ParkedRecord], now: datetime) -> None:
         """Hands parked records to the handler again; those still waiting stay parked, the rest leave."""
@@ -138,6 +138,8 @@ class Delivery:
                 await self._dead_letter(letters, reason)
         leaving = [r for r in records if id(r) not in still]
         await self._persistently(lambda: self.parking.remove(leaving), "remove released")
+        # The records behind these, in any group, get their turn now rather than after their wait.
+        await self._persistently(lambda: self.parking.wake({r.key for r in leaving}, now), "wake parked")
         released = len(events) - len(rejected) - len(outcome.waiting) - len(outcome.failed)
         if released:
             self.health.released.labels(self.topic.name, self.group_id).inc(released)

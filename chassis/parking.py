@@ -8,13 +8,20 @@ its coordinates), and commits. Its neighbours are not held up.
 
 The parked record is handed to the same handler again later (`chassis.delivery`):
 soon at first, then less often (capped backoff), oldest production time first, so
-events released together are applied in the order they were produced. The parked
-records of one key form a queue, across topics: only its head is handed back. A newly
-consumed record of a key that has records parked in its own consumer group joins the
-queue unseen by the handler, so no record overtakes an earlier one of its key on its
-topic. (A record of another topic is not queued: it may be the very prerequisite the
-parked ones wait for.) A record that
-waits longer than the limit is dead-lettered with reason `prerequisite_missing`.
+events released together are applied in the order they were produced. Within a
+consumer group the parked records of one key form a queue: only its head is handed
+back, and a newly consumed record of a key that has records parked in its own group
+joins the queue unseen by the handler, so no record overtakes an earlier one of its
+key on its topic. Across groups a key's queues take their turns together: once the
+wait of any of their heads is over, every head is handed back, in production order
+(a documents request and a decision parked for one application apply in the order
+they were produced). No head waits behind another group's: a later record of
+another topic may be the very prerequisite an earlier one waits for (an assessment
+that came before its submission, parked behind the decision that needs it). Once a
+record of a key has been handled (newly consumed on another topic, or released and
+gone from the lot), that key's parked records are due at once: what they wait for
+may just have happened. A record that waits longer than the limit is dead-lettered
+with reason `prerequisite_missing`.
 
 `_id` is the record's coordinates (group, topic, partition, offset): a record parked
 twice (a batch retried) is kept once, and a record is only ever released by the
@@ -123,39 +130,50 @@ class ParkingLot:
         }
 
     async def due(self, owned: Collection[tuple[str, str, int]], now: datetime, limit: int) -> list[ParkedRecord]:
-        """The head of each key's queue, where its wait is over and it is in a (group, topic, partition)
-        named, oldest production time first.
+        """The parked records whose turn has come and that are in a (group, topic, partition) named, oldest
+        production time first: the head of each of a key's queues (one per consumer group), for every key
+        where the wait of at least one head is over.
 
-        A key's parked records, whatever their topic, are handed back one at a time, oldest first: a
-        record is released only once every earlier parked record of its key has left. (A documents
-        request and a decision both parked for an application apply in the order they were produced.)
+        A key's heads come back together, whichever is due, so that they are applied in the order they
+        were produced; and none waits behind another group's head, which may wait for it. A key's heads
+        are never split between two rounds by `limit`.
         """
         if not owned:
             return []
         found = self._parked.find({}, projection=_HEAD_FIELDS).sort(_PRODUCTION_ORDER)
-        heads: list[str] = []
-        seen: set[bytes | str] = set()
-        async for head in found:
-            queue = head["key"] if head["key"] is not None else head["_id"]
-            if queue in seen:
+        heads: dict[bytes | str, list[dict[str, Any]]] = {}  # a key's heads in production order, oldest key first
+        seen: set[tuple[str, bytes | str]] = set()
+        async for document in found:
+            key = document["key"] if document["key"] is not None else document["_id"]
+            if (document["group"], key) not in seen:
+                seen.add((document["group"], key))
+                heads.setdefault(key, []).append(document)
+        chosen: list[str] = []
+        for queues in heads.values():
+            if not any(head["due_at"] <= now for head in queues):
                 continue
-            seen.add(queue)
-            if head["due_at"] <= now and (head["group"], head["topic"], head["partition"]) in owned:
-                heads.append(head["_id"])
-        if not heads:
+            ours = [head["_id"] for head in queues if (head["group"], head["topic"], head["partition"]) in owned]
+            if chosen and len(chosen) + len(ours) > limit:
+                break
+            chosen.extend(ours)
+        if not chosen:
             return []
-        chosen = self._parked.find({"_id": {"$in": heads[:limit]}}).sort(_PRODUCTION_ORDER)
-        return [_record(d) async for d in chosen]
+        found = self._parked.find({"_id": {"$in": chosen}}).sort(_PRODUCTION_ORDER)
+        return [_record(d) async for d in found]
 
-    async def parked_keys(self, group: str, keys: Collection[bytes]) -> set[bytes]:
-        """Those of `keys` that have a record parked in `group` (a later record of theirs must queue behind)."""
+    async def parked_groups(self, keys: Collection[bytes]) -> dict[bytes, set[str]]:
+        """The consumer groups each of `keys` has records parked in, for those that have: a later record of
+        theirs in one of these groups must queue behind, and one handled elsewhere may be what they wait for."""
         if self.known_empty or not keys:
-            return set()
-        found = self._parked.find({"group": group, "key": {"$in": list(keys)}}, projection={"key": 1})
-        return {d["key"] async for d in found}
+            return {}
+        found = self._parked.find({"key": {"$in": list(keys)}}, projection={"key": 1, "group": 1})
+        groups: dict[bytes, set[str]] = {}
+        async for document in found:
+            groups.setdefault(document["key"], set()).add(document["group"])
+        return groups
 
     async def count(self) -> int:
-        """How many records are parked; while none is, `parked_keys` needs no database round trip."""
+        """How many records are parked; while none is, `parked_groups` needs no database round trip."""
         parked = await self._parked.count_documents({})
         self.known_empty = parked == 0
         return parked
@@ -174,6 +192,18 @@ class ParkingLot:
         ids = [r.id for r in records]
         if ids:
             await self._parked.delete_many({"_id": {"$in": ids}})
+
+    async def wake(self, keys: Collection[bytes | None], now: datetime) -> None:
+        """Makes the records parked under `keys` due now: a record of theirs was just handled, so what they
+        wait for may have happened. Their attempts are kept: should they still wait, their waits go on growing.
+
+        FerretDB may lose this update to a concurrent `waiting_again` or the reverse: a record then comes
+        back at its former time, or once more soon; either is harmless.
+        """
+        wanted = [key for key in keys if key is not None]
+        if self.known_empty or not wanted:
+            return
+        await self._parked.update_many({"key": {"$in": wanted}, "due_at": {"$gt": now}}, {"$set": {"due_at": now}})
 
 
 def _record(document: dict[str, Any]) -> ParkedRecord:

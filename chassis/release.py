@@ -1,7 +1,8 @@
 """Hands parked records back to their subscriptions once their wait is over, oldest production time first.
 
-One loop per service instance. Each round reads the records due in the consumer
-groups and partitions this instance holds now, sorts them by production time, and
+One loop per service instance. Each round reads the records whose turn has come in
+the consumer groups and partitions this instance holds now (`ParkingLot.due`: every
+head of a key's queues, once one of them is due), sorts them by production time, and
 gives each run of one subscription's records to that subscription's delivery, which
 applies, parks again or dead-letters them. Records released together are so applied
 in the order they were produced, across topics too.

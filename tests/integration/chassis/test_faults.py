@@ -170,15 +170,16 @@ async def test_readiness_and_metrics_show_a_subscription_waiting_out_a_transient
     assert recovered.status_code == 200
 
 
-async def test_a_keys_parked_records_are_handed_back_one_at_a_time_oldest_first_whatever_their_topic(
+async def test_a_keys_parked_records_come_back_one_per_topic_together_in_production_order_when_one_is_due(
     database: AsyncDatabase[dict[str, Any]],
 ) -> None:
     lot = ParkingLot(database, retry_ms=1, retry_max_ms=1)
     now = datetime.now(UTC)
     request = ParkedRecord("intake.requests", "requests", 0, 5, 1_000, b"app-1", b"{}", (), "acceptance", now)
     decision = ParkedRecord("intake.decisions", "decisions", 0, 9, 2_000, b"app-1", b"{}", (), "acceptance", now)
+    queued = ParkedRecord("intake.decisions", "decisions", 0, 10, 3_000, b"app-1", b"{}", (), "acceptance", now)
     other = ParkedRecord("intake.decisions", "decisions", 1, 3, 1_500, b"app-2", b"{}", (), "acceptance", now)
-    await lot.park([decision, request, other], now)
+    await lot.park([decision, queued, request, other], now)
     owned = {
         ("intake.requests", "requests", 0),
         ("intake.decisions", "decisions", 0),
@@ -186,9 +187,18 @@ async def test_a_keys_parked_records_are_handed_back_one_at_a_time_oldest_first_
     }
     later = now + timedelta(seconds=1)
 
-    assert [r.id for r in await lot.due(owned, later, 10)] == [request.id, other.id]
-    await lot.waiting_again([request], later)  # the head still waits: nothing of its key overtakes it
-    assert [r.id for r in await lot.due(owned, later, 10)] == [other.id]
-    await lot.remove([request, other])
-    assert [r.id for r in await lot.due(owned, later, 10)] == [decision.id]
-    assert await lot.due(owned - {("intake.decisions", "decisions", 0)}, later, 10) == []
+    async def due(owned: set[tuple[str, str, int]] = owned) -> list[str]:
+        return [r.id for r in await lot.due(owned, later, 10)]
+
+    # One head per topic and key; the second decision stays queued behind the first, on its topic.
+    assert await due() == [request.id, other.id, decision.id]
+    await lot.waiting_again([request], later)  # the request waits on, but the decision's wait is over:
+    assert await due() == [request.id, other.id, decision.id]  # the key's heads come back together
+    await lot.waiting_again([request, decision], later)
+    await lot.remove([other])
+    assert await due() == []
+    await lot.wake([b"app-1"], later)  # a record of app-1 applied: its parked ones are due at once
+    assert await due() == [request.id, decision.id]
+    assert await due(owned - {("intake.decisions", "decisions", 0)}) == [request.id]  # only what this instance holds
+    await lot.remove([decision])
+    assert await due() == [request.id, queued.id]

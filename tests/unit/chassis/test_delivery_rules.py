@@ -1,6 +1,7 @@
 """The delivery rules, with fakes for the dead-letter topic and the parking lot: what waits, what parks, what dies."""
 
 import asyncio
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -57,6 +58,7 @@ class FakeDeadLetters:
 class FakeParking:
     parked: dict[str, ParkedRecord] = field(default_factory=dict)
     again: list[str] = field(default_factory=list)
+    woken: set[bytes | None] = field(default_factory=set)
     failures: int = 0
 
     async def park(self, records: Sequence[ParkedRecord], now: datetime) -> None:
@@ -66,8 +68,12 @@ class FakeParking:
         for r in records:
             self.parked.setdefault(r.id, r)
 
-    async def parked_keys(self, group: str, keys: Any) -> set[bytes]:
-        return {r.key for r in self.parked.values() if r.group == group and r.key in keys}
+    async def parked_groups(self, keys: Any) -> dict[bytes | None, set[str]]:
+        groups: dict[bytes | None, set[str]] = {}
+        for r in self.parked.values():
+            if r.key in keys:
+                groups.setdefault(r.key, set()).add(r.group)
+        return groups
 
     async def waiting_again(self, records: Sequence[ParkedRecord], now: datetime) -> None:
         self.again.extend(r.id for r in records)
@@ -75,6 +81,9 @@ class FakeParking:
     async def remove(self, records: Sequence[ParkedRecord]) -> None:
         for r in records:
             self.parked.pop(r.id, None)
+
+    async def wake(self, keys: Any, now: datetime) -> None:
+        self.woken.update(keys)
 
 
 def delivery(handle: Any, letters: FakeDeadLetters | None = None, parking: FakeParking | None = None) -> Delivery:
@@ -186,6 +195,17 @@ async def test_a_record_whose_key_has_an_earlier_record_parked_queues_behind_it_
     ]
 
 
+async def test_a_handled_record_wakes_what_another_topic_has_parked_under_its_key_and_only_that() -> None:
+    async def handle(batch: Sequence[Inbound[Any]]) -> None:
+        raise Waiting({e.id: "grant" for e in batch if e.payload.application_id == "app-3"})
+
+    parking = FakeParking()
+    elsewhere = [dataclasses.replace(parked_copy(a, 0), group="tests.other") for a in ("app-1", "app-3")]
+    await parking.park(elsewhere, NOW)
+    await delivery(handle, parking=parking).deliver(events("app-1", "app-2", "app-3"))
+    assert parking.woken == {b"app-1"}  # app-2 has nothing parked; app-3's record waits itself
+
+
 async def test_parking_waits_out_a_database_outage() -> None:
     async def handle(batch: Sequence[Inbound[Any]]) -> None:
         raise Waiting({e.id: "grant" for e in batch})
@@ -234,6 +254,7 @@ async def test_released_records_that_still_wait_stay_parked_and_the_others_leave
     await delivery(handle, parking=parking).redeliver(records, NOW + timedelta(seconds=1))
     assert list(parking.parked) == [records[1].id]
     assert parking.again == [records[1].id]
+    assert parking.woken == {b"app-ready"}  # what else waits under its key may apply now
 
 
 async def test_released_records_are_handed_over_in_the_order_given_which_is_production_order() -> None:
