@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench._kafka import BOOTSTRAP, cleanup, create_topics, produce_events, rss_mb, wait_committed
 from bench._samples import ORGANISATIONS, approval, received
 from bench.baseline import MONGODB_URI, bare_relay
+from chassis.delivery import group_id
 from chassis.logging import configure_logging
 from contracts.organisations import ApprovalChange, ApprovalChanged, ApprovalState
 from contracts.topics import ELIGIBILITY_APPLICATION_ASSESSED, INTAKE_APPLICATION_RECEIVED, REPORTING_APPROVAL_CHANGED
@@ -70,7 +71,7 @@ async def eligibility_service(records: int) -> dict[str, float]:
         await MongoApprovals(service.database).save([apply_change(None, granted(n)) for n in range(ORGANISATIONS)])
         await produce_events(source, (received(i) for i in range(records)))
 
-        group, tenth = f"{name}.{source.name}", records // 10
+        group, tenth = group_id(name, source), records // 10
         started = time.perf_counter()
         async with service.lifespan():
             await wait_committed(group, source.name, tenth)

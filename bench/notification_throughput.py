@@ -45,6 +45,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from bench._kafka import BOOTSTRAP, cleanup, create_topics, produce_events, rss_mb, wait_committed
 from bench._samples import received
 from bench.baseline import MONGODB_URI
+from chassis.delivery import group_id
 from chassis.logging import configure_logging
 from chassis.runner import settle_garbage_collector
 from chassis.settings import DeliverySettings
@@ -252,7 +253,7 @@ async def run(args: argparse.Namespace) -> None:
     names += [n + ".dlq" for n in names]
     database, name = f"bench_notification_{suffix}", f"notification-bench-{suffix}"
     inputs, sent = EVENTS[args.event][0].prefixed(prefix), NOTIFICATION_NOTICE_SENT.prefixed(prefix)
-    group = f"{name}.{inputs.name}"
+    group = group_id(name, inputs)
     await create_topics(names, partitions=PARTITIONS)
     try:
         async with mail_server(args.sink, args.store) as server:

@@ -142,10 +142,8 @@ async def main(count: int, duplicate_share: float) -> None:
         service = build(settings, name=f"bench-{uuid.uuid4().hex[:8]}", topic_prefix=prefix)
         started = time.perf_counter()
         async with LifespanManager(service.asgi(), startup_timeout=60, shutdown_timeout=60) as manager:
-            groups = [
-                wait_committed(f"{service.name}.{prefix}{name}", prefix + name, n) for name, n in per_topic.items()
-            ]
-            await asyncio.gather(*groups)
+            group_of = {delivery.topic.name: delivery.group_id for delivery in service.deliveries}
+            await asyncio.gather(*(wait_committed(group_of[prefix + t], prefix + t, n) for t, n in per_topic.items()))
             consumed = time.perf_counter() - started
             transport = httpx.ASGITransport(app=manager.app)
             async with httpx.AsyncClient(transport=transport, base_url="http://reporting") as http:

@@ -30,7 +30,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from chassis.backoff import Backoff, persistently
 from chassis.clock import Clock, SystemClock
 from chassis.cloudevents import Inbound
-from chassis.delivery import BatchHandler
+from chassis.delivery import BatchHandler, group_id
 from chassis.errors import Refused, TransientError, Waiting
 from chassis.service import Service
 from contracts import topics as catalogue
@@ -72,10 +72,10 @@ class UnusableEvent(Refused):
 def subscriber(service: Service, topic: Topic, notifier: Notifier) -> BatchHandler:
     """Translates a consumed batch for the notifier, and its failures for the chassis: `TemporaryFailure`
     is waited out (`TransientError`), `EventsWaiting` parks those events (`Waiting`)."""
-    group_id = f"{service.name}.{topic.name}"
+    group = group_id(service.name, topic)
 
     async def on_batch(events: Sequence[Inbound[Any]]) -> None:
-        rejections = KafkaRejections(service.dead_letters, topic, group_id, {e.id: e.record for e in events})
+        rejections = KafkaRejections(service.dead_letters, topic, group, {e.id: e.record for e in events})
         try:
             await notifier.handle([Source(e.id, e.payload, e.correlation_id) for e in events], rejections)
         except TemporaryFailure as error:

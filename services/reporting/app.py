@@ -123,7 +123,7 @@ def build(
 
     lag = KafkaLag(
         settings.kafka_bootstrap_servers,
-        {topic.name: f"{name}.{topic.name}" for topic in service.inputs},
+        {delivery.topic.name: delivery.group_id for delivery in service.deliveries},
         cache_seconds=settings.lag_cache_seconds,
     )
     report = FiguresReport(figures_ledger, store, lag, clock)
