@@ -20,10 +20,8 @@ import dataclasses
 import functools
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 from chassis.clock import Clock, SystemClock
-from chassis.delivery import BatchHandler
 from chassis.service import Service
 from contracts import topics as t
 from services.intake.adapters import number_blocks, repository
@@ -34,7 +32,7 @@ from services.intake.adapters.collections import create_indexes
 from services.intake.adapters.idempotency_store import INDEXES as IDEMPOTENCY_INDEXES
 from services.intake.adapters.idempotency_store import MongoIdempotencyKeys
 from services.intake.adapters.publishing import DeferringFlush, KafkaPublisher
-from services.intake.adapters.subscribers import assessed, examination, notice_sent, on_progress, on_submitted
+from services.intake.adapters.subscribers import assessed, notice_sent, on_examination, on_progress, on_submitted
 from services.intake.domain import inputs
 from services.intake.handlers.concurrency import ApplicationLocks
 from services.intake.handlers.filer_access import FilerAccess
@@ -61,11 +59,9 @@ def build(settings: IntakeSettings, *, clock: Clock | None = None, topic_prefix:
     service = Service(settings.instance_name, settings, outputs=map(topic, OUTPUTS), description=__doc__ or "")
     core = _Core(service, settings, clock, topic)
 
-    def examined(convert: Callable[[Any, str], inputs.StatusInput]) -> BatchHandler:
-        return on_progress(core.progress, examination(convert))
-
     service.consume(topic(t.PORTAL_APPLICATION_SUBMITTED), on_submitted(core.submit))
     service.consume(topic(t.ELIGIBILITY_APPLICATION_ASSESSED), on_progress(core.progress, assessed))
+    examined = functools.partial(on_examination, core.progress)
     service.consume(topic(t.EXAMINATION_DOCUMENTS_REQUESTED), examined(inputs.from_documents_requested))
     service.consume(topic(t.EXAMINATION_DOCUMENTS_SUBMITTED), examined(inputs.from_documents_submitted))
     service.consume(topic(t.EXAMINATION_DECISION_MADE), examined(inputs.from_decision))

@@ -22,30 +22,26 @@ Owns: the `notification` database: notices and notice_outcomes (the ledger), con
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.backoff import Backoff, persistently
 from chassis.clock import Clock, SystemClock
-from chassis.cloudevents import Inbound
-from chassis.delivery import BatchHandler, group_id
-from chassis.errors import Refused, TransientError, Waiting
 from chassis.service import Service
 from contracts import topics as catalogue
-from contracts.topics import Topic
 from services.notification.adapters import ledger
 from services.notification.adapters.contacts import MongoContacts
-from services.notification.adapters.kafka import KafkaOutcomes, KafkaRejections
+from services.notification.adapters.kafka import KafkaOutcomes
 from services.notification.adapters.smtp import SmtpMailer
 from services.notification.adapters.smtp_pool import SmtpConfig, SmtpPool
+from services.notification.adapters.subscribers import subscriber
 from services.notification.domain.postage import load_tariff
 from services.notification.domain.render import Renderer
-from services.notification.handlers.leftovers import UnusableEventId
 from services.notification.handlers.notify import Notifier
 from services.notification.handlers.planning import Planner
-from services.notification.handlers.ports import EventsWaiting, Ledger, Persist, Source, TemporaryFailure
+from services.notification.handlers.ports import Ledger, Persist
 from services.notification.handlers.sending import Sender
 from services.notification.settings import NotificationSettings
 
@@ -63,29 +59,6 @@ CONSUMES = (
 OUTPUTS = (catalogue.NOTIFICATION_NOTICE_SENT, catalogue.NOTIFICATION_NOTICE_FAILED)
 RENDER_AHEAD = 2
 """Notices rendered and waiting per SMTP connection, so no connection waits for a render."""
-
-
-class UnusableEvent(Refused):
-    """An event the notifier refuses for good (its id could name no NoticeSent): dead-lettered, no traceback."""
-
-
-def subscriber(service: Service, topic: Topic, notifier: Notifier) -> BatchHandler:
-    """Translates a consumed batch for the notifier, and its failures for the chassis: `TemporaryFailure`
-    is waited out (`TransientError`), `EventsWaiting` parks those events (`Waiting`)."""
-    group = group_id(service.name, topic)
-
-    async def on_batch(events: Sequence[Inbound[Any]]) -> None:
-        rejections = KafkaRejections(service.dead_letters, topic, group, {e.id: e.record for e in events})
-        try:
-            await notifier.handle([Source(e.id, e.payload, e.correlation_id) for e in events], rejections)
-        except TemporaryFailure as error:
-            raise TransientError(str(error)) from error
-        except EventsWaiting as error:
-            raise Waiting(error.waiting) from error
-        except UnusableEventId as error:
-            raise UnusableEvent(str(error)) from error
-
-    return on_batch
 
 
 def persist(backoff: Backoff) -> Persist:

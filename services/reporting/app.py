@@ -24,26 +24,20 @@ Owns: the `reporting` database: approval_versions, relay_claims, scheduler_runs 
 import asyncio
 import os
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
-from typing import Any
 
 from chassis.clock import Clock, SystemClock
-from chassis.cloudevents import Inbound
-from chassis.delivery import BatchHandler
-from chassis.errors import TransientError, Waiting
 from chassis.service import Service
 from contracts import topics as catalogue
-from contracts.topics import Topic
 from services.reporting.adapters import approvals, ledger
 from services.reporting.adapters.http import figures_exposition, figures_router
 from services.reporting.adapters.kafka_lag import KafkaLag
 from services.reporting.adapters.publishing import KafkaPublisher
+from services.reporting.adapters.subscribers import subscriber
 from services.reporting.domain.validity import load_validity
 from services.reporting.handlers.bureau import BureauHandler
 from services.reporting.handlers.figures import FiguresBroadcast, FiguresCounter, FiguresReport
 from services.reporting.handlers.outbox import Outbox
-from services.reporting.handlers.ports import AwaitingGrant, Conflict, Received
 from services.reporting.handlers.scheduler import Scheduler
 from services.reporting.settings import ReportingSettings
 
@@ -65,21 +59,6 @@ COUNTED = (
     catalogue.REPORTING_APPROVAL_CHANGED,
 )
 OUTPUTS = (catalogue.REPORTING_APPROVAL_CHANGED, catalogue.REPORTING_FIGURES)
-
-
-def subscriber(topic: Topic, handle: Callable[[Sequence[Received[Any]]], Awaitable[None]]) -> BatchHandler:
-    """Translates consumed events for a handler: a write conflict is retried as a transient failure,
-    and events before their grant are parked by the chassis and handed back later."""
-
-    async def on_batch(events: Sequence[Inbound[Any]]) -> None:
-        try:
-            await handle([Received(f"{topic.name}:{e.id}", e.id, e.payload, e.correlation_id) for e in events])
-        except Conflict as error:
-            raise TransientError(str(error)) from error
-        except AwaitingGrant as early:
-            raise Waiting(early.waiting) from early
-
-    return on_batch
 
 
 def build(

@@ -115,6 +115,11 @@ def examination(convert: Callable[[Any, str], StatusInput]) -> Translate:
     return translate
 
 
+def on_examination(apply: ApplyProgress, convert: Callable[[Any, str], StatusInput]) -> BatchHandler:
+    """An examination topic's subscriber: `convert` reads the step its payload records."""
+    return on_progress(apply, examination(convert))
+
+
 def notice_sent(event: Inbound[NoticeSent]) -> Progress | None:
     """Notices about organisations' approvals name no application: not intake's concern."""
     payload = event.payload

@@ -10,7 +10,8 @@ from pydantic import ValidationError
 
 from chassis.errors import Refused, TransientError, Waiting
 from contracts import topics as catalogue
-from services.notification.app import build, smtp_config, subscriber
+from services.notification.adapters.subscribers import subscriber
+from services.notification.app import build, smtp_config
 from services.notification.handlers.leftovers import UnusableEventId
 from services.notification.handlers.ports import EventsWaiting, Rejections, Source, TemporaryFailure
 from services.notification.settings import NotificationSettings

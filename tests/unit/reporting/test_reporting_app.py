@@ -10,7 +10,8 @@ from chassis.cloudevents import Inbound
 from chassis.errors import TransientError, Waiting
 from contracts import topics
 from contracts.organisations import ApprovalChange, StaffLeft
-from services.reporting.app import build, subscriber
+from services.reporting.adapters.subscribers import subscriber
+from services.reporting.app import build
 from services.reporting.handlers.outbox import change_id
 from services.reporting.handlers.ports import AwaitingGrant, Conflict, Received
 from services.reporting.settings import ReportingSettings
