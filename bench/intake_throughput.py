@@ -3,9 +3,11 @@
     uv run python bench/intake_throughput.py [--http 2000 --clients 32] [--batches 100 --batch-size 100]
                                              [--kafka 20000]
 
-The service runs as it does in production (`python -m services.intake`, one uvicorn
-process) on a private copy of its topics (TOPIC_SUFFIX) and its own database, both
-removed afterwards, so the shared broker keeps no benchmark records.
+The service runs as it does in production (`python -m services.intake`: one uvicorn
+process, here `--worker`) as a private copy, as every service's copy is isolated: its
+own name (consumer groups), its topics under a prefix of its own (`build(...,
+topic_prefix=...)`) and its own database, topics and database removed afterwards, so
+the shared broker keeps no benchmark records.
 1. HTTP: `--clients` concurrent clients each POST single submissions; then batches.
    A submission counts when its 202 (or batch result) is back: stored, numbered and
    its events acknowledged by the broker.
@@ -34,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench._kafka import BOOTSTRAP, create_topics, produce_events
 from bench._samples import application
 from contracts import topics
+from services.intake.__main__ import main as run_intake
 from services.intake.app import OUTPUTS
 from services.intake.tokens import issue
 
@@ -70,16 +73,15 @@ def free_port() -> int:
 class Intake:
     """The service process on a private set of topics and a private database."""
 
-    def __init__(self, suffix: str, database: str):
+    def __init__(self, prefix: str, database: str):
         self.port = free_port()
+        self.name, self.prefix = f"intake-bench-{uuid.uuid4().hex[:8]}", prefix
         self.env = {
             **os.environ,
             "KAFKA_BOOTSTRAP_SERVERS": BOOTSTRAP,
             "MONGODB_URI": MONGODB_URI,
             "MONGODB_DATABASE": database,
-            "TOPIC_SUFFIX": suffix,
             "JWT_SECRET": SECRET,
-            "INSTANCE_NAME": f"intake-bench-{uuid.uuid4().hex[:8]}",
             "HTTP_PORT": str(self.port),
             "LOG_LEVEL": "warning",
         }
@@ -87,7 +89,14 @@ class Intake:
 
     async def start(self) -> None:
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "services.intake", env=self.env, cwd=REPO, stdout=asyncio.subprocess.DEVNULL
+            sys.executable,
+            __file__,
+            "--worker",
+            self.name,
+            self.prefix,
+            env=self.env,
+            cwd=REPO,
+            stdout=asyncio.subprocess.DEVNULL,
         )
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{self.port}") as client:
             for _ in range(600):
@@ -137,13 +146,12 @@ async def over_http(intake: Intake, count: int, clients: int, batches: int, batc
     return {"http_single_per_s": single, "http_batch_per_s": batched}
 
 
-async def over_kafka(suffix: str, database: str, count: int) -> dict[str, float]:
-    source = topics.PORTAL_APPLICATION_SUBMITTED
-    source = type(source)(source.name + suffix, source.payload, source.key, source.writer, source.description)
+async def over_kafka(prefix: str, database: str, count: int) -> dict[str, float]:
+    source = topics.PORTAL_APPLICATION_SUBMITTED.prefixed(prefix)
     await produce_events(source, (application(i) for i in range(count)))
-    intake = Intake(suffix, database)
+    intake = Intake(prefix, database)
     consumer = AIOKafkaConsumer(
-        topics.INTAKE_APPLICATION_RECEIVED.name + suffix,
+        topics.INTAKE_APPLICATION_RECEIVED.prefixed(prefix).name,
         bootstrap_servers=BOOTSTRAP,
         auto_offset_reset="earliest",
         group_id=None,
@@ -178,17 +186,18 @@ async def main() -> None:
     parser.add_argument("--kafka", type=int, default=20_000)
     args = parser.parse_args()
     run = uuid.uuid4().hex[:8]
-    suffix, databases = f".bench-{run}", (f"bench_intake_http_{run}", f"bench_intake_kafka_{run}")
-    names = [name for t in (*INPUTS, *OUTPUTS) for name in (t.name + suffix, t.name + suffix + ".dlq")]
+    # A prefix of our own: scratch topics named bench.*/smoke* get swept by other tools sharing the broker.
+    prefix, databases = f"intakebench{run}.", (f"bench_intake_http_{run}", f"bench_intake_kafka_{run}")
+    names = [name for t in (*INPUTS, *OUTPUTS) for name in (t.prefixed(prefix).name, t.prefixed(prefix).dlq)]
     await create_topics(names)
     try:
-        intake = Intake(suffix, databases[0])
+        intake = Intake(prefix, databases[0])
         await intake.start()
         try:
             report(await over_http(intake, args.http, args.clients, args.batches, args.batch_size))
         finally:
             await intake.stop()
-        report(await over_kafka(suffix, databases[1], args.kafka))
+        report(await over_kafka(prefix, databases[1], args.kafka))
     finally:
         await clean_up(names, databases)
 
@@ -214,4 +223,7 @@ async def clean_up(topic_names: list[str], databases: tuple[str, ...]) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    if sys.argv[1:2] == ["--worker"]:
+        run_intake(name=sys.argv[2], topic_prefix=sys.argv[3])  # the service process: see Intake.start
+    else:
+        asyncio.run(main())

@@ -5,9 +5,10 @@
 # Files: $STATE_DIR/services/<name>.{log,pid}. Development secrets are made once under $STATE_DIR/dev/.
 #
 # More instances of a service: name one `<service>-N` (N >= 2), e.g. `intake-2`. It is the same service
-# under the same name (so it joins the same consumer groups and shares the work; intake keeps
-# INSTANCE_NAME=intake), with its own HTTP port (the service's plus INSTANCE_PORT_STEP*(N-1), step 100
-# by default: intake-2 on 8181), pid file and log ($STATE_DIR/services/intake-2.{pid,log}).
+# under the same name (`python -m services.<service>` always runs under the service's name), so it joins
+# the same consumer groups and shares the work, with its own HTTP port (the service's plus
+# INSTANCE_PORT_STEP*(N-1), step 100 by default: intake-2 on 8181), pid file and log
+# ($STATE_DIR/services/intake-2.{pid,log}).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -16,7 +16,6 @@ Owns: the `intake` database: applications (with their outboxes), number_blocks, 
   chassis's parked_records (examination events that came before the status they need).
 """
 
-import dataclasses
 import functools
 from collections.abc import Callable
 from datetime import timedelta
@@ -51,12 +50,15 @@ OUTPUTS = (
 )
 
 
-def build(settings: IntakeSettings, *, clock: Clock | None = None, topic_prefix: str = "") -> Service:
-    """`topic_prefix` puts every topic under a prefix, as the other services' `build` does, so that an
-    isolated copy of the whole system (an end-to-end test) shares one broker with the real one."""
+def build(settings: IntakeSettings, *, clock: Clock | None = None, name: str = NAME, topic_prefix: str = "") -> Service:
+    """`name` names the consumer groups (`<name>.<topic>`), the event source and the default database, and
+    `topic_prefix` puts every topic under a prefix: tests and benchmarks run isolated copies beside the real one."""
     clock = clock or SystemClock()
-    topic = functools.partial(_renamed, prefix=topic_prefix, suffix=settings.topic_suffix)
-    service = Service(settings.instance_name, settings, outputs=map(topic, OUTPUTS), description=__doc__ or "")
+
+    def topic(catalogued: t.Topic) -> t.Topic:
+        return catalogued.prefixed(topic_prefix)
+
+    service = Service(name, settings, outputs=map(topic, OUTPUTS), description=__doc__ or "")
     core = _Core(service, settings, clock, topic)
 
     service.consume(topic(t.PORTAL_APPLICATION_SUBMITTED), on_submitted(core.submit))
@@ -73,11 +75,6 @@ def build(settings: IntakeSettings, *, clock: Clock | None = None, topic_prefix:
     service.route(api_router(core.api()))
     service.on_startup(core.start)
     return service
-
-
-def _renamed(catalogued: t.Topic, prefix: str, suffix: str) -> t.Topic:
-    """The catalogue's topic, under this instance's prefix and suffix (empty but for a private copy)."""
-    return dataclasses.replace(catalogued, name=prefix + catalogued.name + suffix)
 
 
 class _Core:

@@ -21,12 +21,6 @@ ORGANISATION_API_CATEGORIES = (
 
 
 class IntakeSettings(ServiceSettings):
-    instance_name: str = Field("intake", pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
-    """Names the consumer groups (`<instance_name>.<topic>`) and the event source. Change it only to run an
-    isolated copy beside the real one (tests, benchmarks)."""
-    topic_suffix: str = Field("", pattern=r"^[a-z0-9.-]{0,40}$")
-    """Appended to every topic name consumed and produced: a benchmark's private copy of the pipeline."""
-
     jwt_public_key: str | None = None
     """PEM text of the RSA or EC public key (RS256/ES256), or the path of a PEM file."""
     jwt_secret: SecretStr | None = None

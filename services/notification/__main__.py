@@ -2,14 +2,15 @@
 
 from chassis.logging import configure_logging
 from chassis.runner import serve
-from services.notification.app import build
+from services.notification.app import NAME, build
 from services.notification.settings import NotificationSettings
 
 
-def main() -> None:
+def main(*, name: str = NAME, topic_prefix: str = "") -> None:
+    """`name` and `topic_prefix` as in `build`: a test or benchmark runs an isolated copy as a process."""
     settings = NotificationSettings()  # required values come from the environment
-    configure_logging("notification", level=settings.log_level, fmt=settings.log_format)
-    serve(build(settings).asgi(), settings)
+    configure_logging(name, level=settings.log_level, fmt=settings.log_format)
+    serve(build(settings, name=name, topic_prefix=topic_prefix).asgi(), settings)
 
 
 if __name__ == "__main__":

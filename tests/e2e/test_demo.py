@@ -79,7 +79,6 @@ def services(stack: Stack, kafka: str, uri: str, smtp_port: int) -> dict[str, Se
     intake = IntakeSettings(
         **common,
         **database["intake"],
-        instance_name=stack.name("intake"),
         jwt_secret=SECRET,
         http_port=stack.intake_port,
         outbox_relay_interval_seconds=0.2,
@@ -92,7 +91,7 @@ def services(stack: Stack, kafka: str, uri: str, smtp_port: int) -> dict[str, Se
     reporting = ReportingSettings(**common, **database["reporting"])
     prefix = stack.prefix
     return {
-        "intake": build_intake(intake, topic_prefix=prefix),
+        "intake": build_intake(intake, name=stack.name("intake"), topic_prefix=prefix),
         "eligibility": build_eligibility(eligibility, name=stack.name("eligibility"), topic_prefix=prefix),
         "notification": build_notification(notification, name=stack.name("notification"), topic_prefix=prefix),
         "reporting": build_reporting(reporting, name=stack.name("reporting"), topic_prefix=prefix),

@@ -48,11 +48,11 @@ async def test_a_submission_filed_before_any_rule_set_ends_not_eligible_for_no_r
             kafka_bootstrap_servers=kafka,
             mongodb_uri=mongodb_uri,
             mongodb_database=database.name,
-            instance_name=f"intake-{run}",
             jwt_secret=SECRET,
             delivery=FAST_DELIVERY,
         ),
         clock=FixedClock(INTAKE_NOW),
+        name=f"intake-{run}",
         topic_prefix=prefix,
     )
     eligibility = build_eligibility(

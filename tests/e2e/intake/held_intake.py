@@ -1,10 +1,11 @@
-"""Intake with a publisher that hangs after every write: `python -m tests.e2e.intake.held_intake`.
+"""Intake with a publisher that hangs after every write: `python -m tests.e2e.intake.held_intake NAME PREFIX`.
 
 The crash test kills this process between storing an application and publishing its
 events. The fault lives here, in a test adapter, so the service ships no knob for it.
 """
 
 import asyncio
+import sys
 from collections.abc import Sequence
 
 from services.intake import app
@@ -23,4 +24,4 @@ class HeldPublisher(KafkaPublisher):
 
 if __name__ == "__main__":
     app.KafkaPublisher = HeldPublisher  # type: ignore[misc]  # build() looks the name up when it runs
-    main()
+    main(name=sys.argv[1], topic_prefix=sys.argv[2])

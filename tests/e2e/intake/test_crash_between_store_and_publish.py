@@ -36,6 +36,8 @@ from tests.integration.intake.support import (
     header,
     intake_settings,
     keyed,
+    name_of,
+    prefix_of,
     private,
     private_topics,
     publish,
@@ -61,14 +63,13 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def service_env(settings: IntakeSettings, database: str, port: int) -> dict[str, str]:
-    """The environment of a service process that is the test's instance: its topics, database and port."""
+def service_env(settings: IntakeSettings, port: int) -> dict[str, str]:
+    """The environment of a service process that is the test's copy: its database and port (its name and topics
+    are `private_intake`'s arguments)."""
     return {
         "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
         "MONGODB_URI": settings.mongodb_uri,
-        "MONGODB_DATABASE": database,
-        "INSTANCE_NAME": settings.instance_name,
-        "TOPIC_SUFFIX": settings.topic_suffix,
+        "MONGODB_DATABASE": str(settings.mongodb_database),
         "JWT_SECRET": SECRET,
         "HTTP_PORT": str(port),
         "LOG_LEVEL": "warning",
@@ -81,12 +82,12 @@ def service_env(settings: IntakeSettings, database: str, port: int) -> dict[str,
 
 @contextmanager
 def service_process(
-    env: dict[str, str], log: Path, module: str = "services.intake"
+    settings: IntakeSettings, env: dict[str, str], log: Path, module: str = "tests.e2e.intake.private_intake"
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """`uv run python -m <module>` in its own process group, so that a kill reaches the service
-    itself and not only `uv`; its log goes to `log`."""
+    """`uv run python -m <module> <name> <topic prefix>` (the test's copy of intake) in its own process group,
+    so that a kill reaches the service itself and not only `uv`; its log goes to `log`."""
     process = subprocess.Popen(
-        ["uv", "run", "python", "-m", module],
+        ["uv", "run", "python", "-m", module, name_of(settings), prefix_of(settings)],
         cwd=REPO,
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
@@ -135,7 +136,7 @@ async def test_a_kill_between_store_and_publish_loses_nothing_and_doubles_nothin
 async def crash_and_recover(settings: IntakeSettings, database: AsyncDatabase[dict[str, Any]], logs: Path) -> None:
     kafka = settings.kafka_bootstrap_servers
     port = free_port()
-    env = service_env(settings, database.name, port)
+    env = service_env(settings, port)
     portal_submission = f"sub-{uuid.uuid4().hex[:8]}"
     http_submission = f"sub-{uuid.uuid4().hex[:8]}"
     ids = [application_id_for(s, "staff-1") for s in (portal_submission, http_submission)]
@@ -143,7 +144,7 @@ async def crash_and_recover(settings: IntakeSettings, database: AsyncDatabase[di
     changed_from = await end_offsets(kafka, private(settings, INTAKE_APPLICATION_STATUS_CHANGED).name)
     submitted = private(settings, PORTAL_APPLICATION_SUBMITTED)
 
-    with service_process(env, logs / "first.log", module="tests.e2e.intake.held_intake") as doomed:
+    with service_process(settings, env, logs / "first.log", module="tests.e2e.intake.held_intake") as doomed:
         async with client_of(port) as client:
             await publish(kafka, [(submitted, an_application(portal_submission), "evt-e2e")])
             answer = await client.post(
@@ -161,7 +162,7 @@ async def crash_and_recover(settings: IntakeSettings, database: AsyncDatabase[di
     left = {doc["_id"]: list(doc["outbox"]) async for doc in database.applications.find({})}
     assert await published(kafka, received_from, ids) == []  # nothing went out before the kill
 
-    with service_process(env, logs / "second.log"):
+    with service_process(settings, env, logs / "second.log"):
         async with client_of(port):
             received = await read_after(kafka, received_from, keyed(*ids), 2, settle=2.0)
             changed = await read_after(kafka, changed_from, keyed(*ids), 2, settle=0)

@@ -16,6 +16,7 @@ from typing import Any
 from aiokafka.admin import AIOKafkaAdminClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from chassis.delivery import group_id
 from contracts.eligibility import ApplicationAssessed
 from contracts.examination import DecisionMade, Outcome
 from contracts.intake import ApplicationStatusChanged
@@ -33,6 +34,7 @@ from tests.integration.intake.support import (
     header,
     intake_settings,
     keyed,
+    name_of,
     private,
     private_topics,
     publish,
@@ -66,21 +68,21 @@ async def test_a_decision_parked_before_a_crash_is_applied_after_the_restart(
         assessed_at=SUBMITTED_AT + timedelta(hours=1),
     )
     port = free_port()
-    env = service_env(settings, database.name, port)
+    env = service_env(settings, port)
 
     async with private_topics(settings):
         letters_from = await end_offsets(kafka, decided.dlq)
         changes_from = await end_offsets(kafka, private(settings, INTAKE_APPLICATION_STATUS_CHANGED).name)
-        with service_process(env, tmp_path / "first.log") as doomed:
+        with service_process(settings, env, tmp_path / "first.log") as doomed:
             async with client_of(port):
                 await publish(kafka, [(decided, decision, f"{app_id}-g1")])
                 await eventually(lambda: parked(database, 1), timeout=30)
                 after_decision = await end_offsets(kafka, decided.name)
-                group = f"{settings.instance_name}.{decided.name}"
+                group = group_id(name_of(settings), decided)
                 await eventually(lambda: committed(kafka, group, after_decision), timeout=30)
                 kill(doomed)
 
-        with service_process(env, tmp_path / "second.log"):
+        with service_process(settings, env, tmp_path / "second.log"):
             async with client_of(port):
                 await publish(
                     kafka,

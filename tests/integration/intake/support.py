@@ -1,16 +1,16 @@
 """Running intake against the real servers, isolated from everything else that shares them.
 
-Each test runs its own instance on its own copy of intake's topics
-(`TOPIC_SUFFIX`), created for the test and deleted after it, and its own
-database. So no other service reacts to what the test's intake publishes (a real
-eligibility service would assess it), and nothing another test or benchmark
-produced reaches the test's intake. `private(settings, topic)` names the test's
-copy of a catalogue topic.
+Each test runs its own copy of intake, as every service's copy is isolated:
+`build(settings, name=..., topic_prefix=...)`. The copy is named after the test's
+own database: its consumer groups are `intake-<database>.<topic>` and its topics
+carry the prefix `<database>.`, created for the test and deleted after it. So no
+other service reacts to what the test's intake publishes (a real eligibility
+service would assess it), and nothing another test or benchmark produced reaches
+the test's intake. `private(settings, topic)` names the test's copy of a
+catalogue topic.
 """
 
 import asyncio
-import dataclasses
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -29,13 +29,10 @@ Offsets = dict[TopicPartition, int]
 
 
 def intake_settings(kafka: str, mongodb_uri: str, database: str, **overrides: Any) -> IntakeSettings:
-    run = uuid.uuid4().hex[:10]
     values: dict[str, Any] = {
         "kafka_bootstrap_servers": kafka,
         "mongodb_uri": mongodb_uri,
         "mongodb_database": database,
-        "instance_name": f"intake-test-{run}",
-        "topic_suffix": f".test-{run}",
         "jwt_secret": SECRET,
         "outbox_relay_interval_seconds": 0.2,
         "outbox_grace_seconds": 0.5,
@@ -48,8 +45,22 @@ def intake_settings(kafka: str, mongodb_uri: str, database: str, **overrides: An
     return IntakeSettings(**values)
 
 
+def name_of(settings: IntakeSettings) -> str:
+    """The test's copy's name (its consumer groups, its events' source): after the test's own database."""
+    return f"intake-{_database(settings)}"
+
+
+def prefix_of(settings: IntakeSettings) -> str:
+    return f"{_database(settings)}."
+
+
+def _database(settings: IntakeSettings) -> str:
+    assert settings.mongodb_database, "a test's intake has a database of its own"
+    return settings.mongodb_database
+
+
 def private(settings: IntakeSettings, topic: Topic) -> Topic:
-    return dataclasses.replace(topic, name=topic.name + settings.topic_suffix)
+    return topic.prefixed(prefix_of(settings))
 
 
 @asynccontextmanager
@@ -82,7 +93,7 @@ async def _led(admin: AIOKafkaAdminClient, names: list[str], timeout: float = 20
 
 async def isolated(settings: IntakeSettings) -> Service:
     """The test's intake (its topics exist: see the `settings` fixture)."""
-    return build(settings)
+    return build(settings, name=name_of(settings), topic_prefix=prefix_of(settings))
 
 
 async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:

@@ -9,6 +9,7 @@ from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
 from pymongo.asynchronous.database import AsyncDatabase
 
+from chassis.delivery import group_id
 from contracts import cloudevents as ce
 from contracts.intake import ApplicationReceived
 from contracts.topics import INTAKE_APPLICATION_RECEIVED, PORTAL_APPLICATION_SUBMITTED
@@ -18,7 +19,7 @@ from tests.integration.kafka_helpers import produce
 from tests.running import running
 
 from .builders import an_application
-from .support import end_offsets, header, isolated, keyed, private, publish, read_after
+from .support import end_offsets, header, isolated, keyed, name_of, private, publish, read_after
 
 
 async def test_an_upstream_submission_becomes_one_application_and_one_event_even_when_repeated(
@@ -68,7 +69,7 @@ async def test_a_record_that_is_not_a_submission_is_dead_lettered_with_the_reaso
         await produce(kafka, [(submitted.name, key.encode(), bad, headers)])
         [letter] = await read_after(kafka, letters_from, keyed(key), 1, settle=0)
 
-    assert header(letter, ce.DLQ_CONSUMER_GROUP_HEADER) == f"{settings.instance_name}.{submitted.name}"
+    assert header(letter, ce.DLQ_CONSUMER_GROUP_HEADER) == group_id(name_of(settings), submitted)
     assert header(letter, ce.DLQ_REASON_HEADER) == "malformed"
     assert "filer: Field required" in header(letter, ce.DLQ_ERROR_HEADER)
     assert await database.applications.count_documents({}) == 0
