@@ -18,6 +18,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from pymongo.asynchronous.database import AsyncDatabase
 
+from chassis.delivery import group_id
 from contracts.application import Application
 from contracts.intake import ApplicationReceived, Channel
 from contracts.topics import INTAKE_APPLICATION_RECEIVED
@@ -56,7 +57,7 @@ class Harness:
     @asynccontextmanager
     async def running(self) -> AsyncIterator[httpx.AsyncClient]:
         service = build(self.settings, name=self.name)
-        await asyncio.gather(*(self._start_at_end(f"{self.name}.{t.name}", t.name) for t in service.inputs))
+        await asyncio.gather(*(self._start_at_end(group_id(self.name, t), t.name) for t in service.inputs))
         async with running(service) as client:
             yield client
 

@@ -16,6 +16,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from chassis.delivery import group_id
 from chassis.service import Service
 from contracts.base import Payload
 from contracts.topics import Topic
@@ -105,7 +106,7 @@ class Harness:
         admin = AIOKafkaAdminClient(bootstrap_servers=self.kafka)
         await admin.start()
         try:
-            offsets = await admin.list_consumer_group_offsets(f"{self.name}.{self.topic(topic).name}")
+            offsets = await admin.list_consumer_group_offsets(group_id(self.name, self.topic(topic)))
         finally:
             await admin.close()
         return sum(meta.offset for meta in offsets.values() if meta.offset > 0)
