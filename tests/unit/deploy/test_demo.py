@@ -13,7 +13,7 @@ from typing import Any
 
 from contracts.application import Application
 from deploy.demo import example, mail, organisation
-from services.eligibility.domain import load_ruleset
+from services.eligibility.adapters.rule_files import load_ruleset
 from services.eligibility.domain.approvals import OrganisationFacts, apply_change
 from services.eligibility.domain.assess import assess
 from services.intake.adapters.api.auth import Principal
