@@ -27,7 +27,8 @@ from contracts.application import (
     StatusOfResidence,
 )
 from contracts.organisations import ApprovalState
-from services.eligibility.domain import ApprovalRecord, OrganisationFacts, OrganisationKind, assess, load_ruleset
+from services.eligibility.adapters.rule_files import load_ruleset
+from services.eligibility.domain import ApprovalRecord, OrganisationFacts, OrganisationKind, assess
 from services.eligibility.domain.approvals import StaffStanding
 
 POOL = 2_000

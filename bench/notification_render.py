@@ -12,15 +12,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from services.notification.adapters.mail.render import Renderer
+from services.notification.adapters.mail.wire import message_bytes
+from services.notification.adapters.tariff import load_tariff
 from services.notification.domain.contacts import (
     NoticeContext,
     contact_from_received,
     contact_with_acceptance,
 )
 from services.notification.domain.model import Notice
-from services.notification.domain.postage import load_tariff
-from services.notification.domain.render import Renderer
-from services.notification.domain.wire import message_bytes
 from tests.unit.notification.samples import (
     SENDER,
     SENT_AT,

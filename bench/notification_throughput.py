@@ -52,12 +52,12 @@ from chassis.settings import DeliverySettings
 from contracts.base import Payload
 from contracts.topics import INTAKE_APPLICATION_ACCEPTED, INTAKE_APPLICATION_RECEIVED, NOTIFICATION_NOTICE_SENT, Topic
 from services.notification.adapters import smtp_transaction
+from services.notification.adapters.mail.render import Renderer
+from services.notification.adapters.mail.wire import message_bytes
 from services.notification.adapters.smtp import SmtpMailer
+from services.notification.adapters.tariff import load_tariff
 from services.notification.app import CONSUMES, OUTPUTS, build
 from services.notification.domain.contacts import NoticeContext, contact_from_received, contact_with_acceptance
-from services.notification.domain.postage import load_tariff
-from services.notification.domain.render import Renderer
-from services.notification.domain.wire import message_bytes
 from services.notification.handlers.ports import Delivered, Mail, Undeliverable
 from services.notification.settings import NotificationSettings
 from tests.unit.notification.samples import SENDER, SENT_AT, accepted, accepted_with_its_dates, only_notice

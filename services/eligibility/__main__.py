@@ -2,8 +2,8 @@
 
 from chassis.logging import configure_logging
 from chassis.runner import serve
+from services.eligibility.adapters.rule_files import RuleFileError
 from services.eligibility.app import NAME, build
-from services.eligibility.domain import RuleFileError
 from services.eligibility.settings import EligibilitySettings
 
 

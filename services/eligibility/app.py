@@ -18,8 +18,8 @@ from contracts import topics as catalogue
 from services.eligibility.adapters.approvals import INDEXES, MongoApprovals
 from services.eligibility.adapters.decisions import MongoDecisions
 from services.eligibility.adapters.publishing import KafkaDecisions
+from services.eligibility.adapters.rule_files import load_ruleset
 from services.eligibility.adapters.subscribers import on_approval_changed, on_received
-from services.eligibility.domain import load_ruleset
 from services.eligibility.handlers.assess import AssessApplications
 from services.eligibility.handlers.project import ProjectApprovals
 from services.eligibility.settings import EligibilitySettings

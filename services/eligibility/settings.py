@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from chassis.settings import ServiceSettings
-from services.eligibility.domain import DEFAULT_RULES_DIR
+from services.eligibility.adapters.rule_files import DEFAULT_RULES_DIR
 
 
 class EligibilitySettings(ServiceSettings):

@@ -34,11 +34,11 @@ from contracts import topics as catalogue
 from services.notification.adapters import ledger
 from services.notification.adapters.contacts import MongoContacts
 from services.notification.adapters.kafka import KafkaOutcomes
+from services.notification.adapters.mail.render import TEMPLATES_DIR, Renderer
 from services.notification.adapters.smtp import SmtpMailer
 from services.notification.adapters.smtp_pool import SmtpConfig, SmtpPool
 from services.notification.adapters.subscribers import subscriber
-from services.notification.domain.postage import load_tariff
-from services.notification.domain.render import Renderer
+from services.notification.adapters.tariff import load_tariff
 from services.notification.handlers.notify import Notifier
 from services.notification.handlers.planning import Planner
 from services.notification.handlers.ports import Ledger, Persist
@@ -105,7 +105,7 @@ def build(
     mailer = SmtpMailer(pool)
     sender = Sender(
         mailer,
-        Renderer(),
+        Renderer(TEMPLATES_DIR),
         sender=settings.mail_from,
         message_id_domain=settings.mail_domain,
         concurrency=settings.smtp_max_connections * RENDER_AHEAD,

@@ -14,7 +14,7 @@ from pydantic import Field, SecretStr, model_validator
 
 from chassis.settings import DeliverySettings, ServiceSettings
 from contracts.application import Language
-from services.notification.domain.postage import DEFAULT_TARIFF_PATH
+from services.notification.adapters.tariff import DEFAULT_TARIFF_PATH
 
 
 class NotificationSettings(ServiceSettings):

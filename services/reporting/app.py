@@ -34,7 +34,7 @@ from services.reporting.adapters.http import figures_exposition, figures_router
 from services.reporting.adapters.kafka_lag import KafkaLag
 from services.reporting.adapters.publishing import KafkaPublisher
 from services.reporting.adapters.subscribers import subscriber
-from services.reporting.domain.validity import load_validity
+from services.reporting.adapters.validity_file import load_validity
 from services.reporting.handlers.bureau import BureauHandler
 from services.reporting.handlers.figures import FiguresBroadcast, FiguresCounter, FiguresReport
 from services.reporting.handlers.outbox import Outbox

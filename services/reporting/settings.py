@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import Field
 
 from chassis.settings import ServiceSettings
-from services.reporting.domain.validity import DEFAULT_VALIDITY_PATH
+from services.reporting.adapters.validity_file import DEFAULT_VALIDITY_PATH
 
 
 class ReportingSettings(ServiceSettings):

@@ -13,8 +13,9 @@ import pytest
 
 from contracts.application import Procedure
 from services.intake.domain.pending_proof import PendingProof, pending_proof
+from services.notification.adapters.tariff import load_tariff
 from services.notification.domain.contacts import NoticeContext
-from services.notification.domain.postage import Tariff, load_tariff
+from services.notification.domain.postage import Tariff
 from tests.unit.intake.builders import accepted_as_published, an_application
 from tests.unit.notification.samples import only_notice
 

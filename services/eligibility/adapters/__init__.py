@@ -1,1 +1,3 @@
-"""Eligibility's edges: MongoDB stores (decisions, approvals projection), the Kafka publisher, the subscribers."""
+"""Eligibility's edges: the rule files, MongoDB stores (decisions, approvals projection), the Kafka publisher,
+the subscribers.
+"""

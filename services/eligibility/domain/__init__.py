@@ -10,17 +10,13 @@ from services.eligibility.domain.assess import Assessment, assess, decide
 from services.eligibility.domain.filing import facts_for, filing_date
 from services.eligibility.domain.reasons import ReasonCode
 from services.eligibility.domain.ruleset import (
-    DEFAULT_RULES_DIR,
     NO_RULES_VERSION,
     NoRulesInForce,
     RuleBook,
-    RuleFileError,
     RuleSet,
-    load_ruleset,
 )
 
 __all__ = [
-    "DEFAULT_RULES_DIR",
     "NO_RULES_VERSION",
     "ApprovalRecord",
     "Assessment",
@@ -29,12 +25,10 @@ __all__ = [
     "OrganisationKind",
     "ReasonCode",
     "RuleBook",
-    "RuleFileError",
     "RuleSet",
     "apply_change",
     "assess",
     "decide",
     "facts_for",
     "filing_date",
-    "load_ruleset",
 ]

@@ -1,1 +1,1 @@
-"""The edges of the notification service: SMTP, MongoDB and Kafka."""
+"""The edges of the notification service: SMTP, MongoDB, Kafka, the tariff file, and notices as e-mails."""

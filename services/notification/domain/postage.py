@@ -1,21 +1,18 @@
-"""The postage and fee tariff, effective-dated data loaded and checked once at start-up.
+"""The postage and fee tariff: effective-dated data, checked when it is built.
 
 Postage changes (2023-10-01, 2024-10-01) and fees change (2025-04-01, assumed), so
 amounts live in `data/postage.yaml` where an operator can correct them without a
-release. A notice quotes the rates in force on the decision date.
+release; `adapters/tariff.py` reads it at start-up and the planners receive the
+`Tariff`. A notice quotes the rates in force on the decision date.
 """
 
 from collections.abc import Sequence
 from datetime import date
-from pathlib import Path
 from typing import Self, TypeVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
 
 from contracts.application import Procedure
-
-DEFAULT_TARIFF_PATH = Path(__file__).parent.parent / "data" / "postage.yaml"
 
 
 class _Data(BaseModel):
@@ -108,12 +105,3 @@ class Tariff(_Data):
             fees=fees,
             extra_activity_document=day >= self.extra_activity_document_from,
         )
-
-
-def parse_tariff(text: str) -> Tariff:
-    return Tariff.model_validate(yaml.safe_load(text))
-
-
-def load_tariff(path: Path = DEFAULT_TARIFF_PATH) -> Tariff:
-    """Read and check the tariff; a mistake fails start-up rather than a notice."""
-    return parse_tariff(path.read_text(encoding="utf-8"))

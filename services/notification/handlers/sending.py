@@ -14,10 +14,10 @@ from datetime import datetime
 
 import structlog
 
-from services.notification.domain import mime
+from services.notification.adapters.mail import mime
+from services.notification.adapters.mail.render import Renderer
+from services.notification.adapters.mail.wire import message_bytes
 from services.notification.domain.notices import Notice
-from services.notification.domain.render import Renderer
-from services.notification.domain.wire import message_bytes
 from services.notification.handlers.ports import Delivered, Mail, Mailer, Source, TemporaryFailure, Undeliverable
 
 log = structlog.get_logger("notification.sending")

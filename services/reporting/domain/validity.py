@@ -2,25 +2,16 @@
 
 The rule in force on the day the bureau decides (an approval's `approved_on`, a periodic
 report's `accepted_on`) sets the length of the period that decision opens and when its
-reminder and report deadline fall. Reading the file is the caller's choice of path; the rest
-is pure.
+reminder and report deadline fall. The rules are handed in already read
+(`adapters/validity_file.py`); this module only checks and applies them.
 """
 
 from datetime import date
 from itertools import pairwise
-from pathlib import Path
-from typing import Final
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from contracts.calendar import add_months
-
-DEFAULT_VALIDITY_PATH: Final = Path(__file__).resolve().parent.parent / "data" / "validity.yaml"
-
-
-class ValidityFileError(ValueError):
-    """The validity file is missing, not YAML, or does not describe valid rules."""
 
 
 class ValidityRule(BaseModel):
@@ -81,15 +72,3 @@ class ValidityRules(BaseModel):
             reminder_on=add_months(valid_until, -rule.reminder_months_before_expiry),
             report_due_by=add_months(valid_until, -rule.report_due_months_before_expiry),
         )
-
-
-def load_validity(path: Path = DEFAULT_VALIDITY_PATH) -> ValidityRules:
-    """Read and check the rules; any problem is a `ValidityFileError` naming the file."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ValidityFileError(f"{path}: cannot read validity rules: {exc}") from exc
-    try:
-        return ValidityRules.model_validate(raw)
-    except ValidationError as exc:
-        raise ValidityFileError(f"{path}: invalid validity rules: {exc}") from exc

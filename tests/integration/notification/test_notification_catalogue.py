@@ -19,10 +19,10 @@ from contracts.base import Payload
 from contracts.intake import ApplicationReceived
 from contracts.organisations import ApprovalChange
 from contracts.topics import Topic
+from services.notification.adapters.mail.render import Renderer
+from services.notification.adapters.tariff import load_tariff
 from services.notification.domain.contacts import NoticeContext, contact_from_received, contact_with_acceptance
 from services.notification.domain.notices import Notice, NoticeKind, Planned, plan_notices
-from services.notification.domain.postage import load_tariff
-from services.notification.domain.render import Renderer
 from tests.integration.notification.harness import DOMAIN, MAIL_FROM, Harness
 from tests.running import running
 from tests.smtp_sink import Received

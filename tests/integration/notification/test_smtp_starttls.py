@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 import trustme
 
+from services.notification.adapters.mail.render import Renderer
+from services.notification.adapters.mail.wire import message_bytes
 from services.notification.adapters.smtp import SmtpMailer, SmtpTemporaryFailure
 from services.notification.adapters.smtp_pool import SmtpConfig, SmtpPool
+from services.notification.adapters.tariff import load_tariff
 from services.notification.domain.contacts import NoticeContext, contact_from_received
-from services.notification.domain.postage import load_tariff
-from services.notification.domain.render import Renderer
-from services.notification.domain.wire import message_bytes
 from services.notification.handlers.ports import Delivered, Mail
 from tests.smtp_sink import SmtpSink
 from tests.unit.notification.samples import DOMAIN, SENDER, SENT_AT, not_eligible, only_notice, received

@@ -13,13 +13,13 @@ from typing import Any
 
 from contracts.application import Application
 from deploy.demo import example, mail, organisation
-from services.eligibility.domain import load_ruleset
+from services.eligibility.adapters.rule_files import load_ruleset
 from services.eligibility.domain.approvals import OrganisationFacts, apply_change
 from services.eligibility.domain.assess import assess
 from services.intake.adapters.api.auth import Principal
 from services.intake.adapters.api.schemas import SubmissionRequest
+from services.reporting.adapters.validity_file import DEFAULT_VALIDITY_PATH, load_validity
 from services.reporting.domain.approvals import apply
-from services.reporting.domain.validity import DEFAULT_VALIDITY_PATH, load_validity
 
 REPO = Path(__file__).resolve().parents[3]
 TODAY = date(2026, 12, 8)

@@ -20,6 +20,7 @@ from contracts.application import (
     StatusOfResidence,
 )
 from contracts.organisations import ApprovalState
+from services.eligibility.adapters.rule_files import load_ruleset
 from services.eligibility.domain import (
     ApprovalRecord,
     Assessment,
@@ -28,7 +29,6 @@ from services.eligibility.domain import (
     RuleBook,
     RuleSet,
     assess,
-    load_ruleset,
 )
 from services.eligibility.domain.approvals import StaffStanding
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from services.eligibility import __main__ as entry
+from services.eligibility.adapters.rule_files import DEFAULT_RULES_DIR, RuleFileError
 from services.eligibility.app import build
-from services.eligibility.domain import DEFAULT_RULES_DIR, RuleFileError
 from services.eligibility.settings import EligibilitySettings
 
 NOWHERE = {"kafka_bootstrap_servers": "127.0.0.1:1", "mongodb_uri": "mongodb://127.0.0.1:1"}

@@ -1,8 +1,6 @@
-"""Each check is a pure function of a Case, usable on its own; the domain stays free of I/O."""
+"""Each check is a pure function of a Case, usable on its own (purity: tests/unit/test_domain_purity.py)."""
 
-import ast
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -14,8 +12,6 @@ from services.eligibility.domain.checks.timing import extension_window_open, win
 from services.eligibility.domain.reasons import ReasonCode
 
 from .factories import FILING_DATE, baseline, baseline_facts, changed, rules_on, status
-
-DOMAIN = Path(__file__).resolve().parents[3] / "services" / "eligibility" / "domain"
 
 
 def case_of(category: FilerCategory, on: date = FILING_DATE) -> Case:
@@ -74,25 +70,3 @@ def test_the_limited_condition_holds_for_illness_whatever_the_age() -> None:
 )
 def test_the_scope_table_decides_status_and_subtype(held: StatusOfResidence, admitted: bool) -> None:
     assert rules_on().status_scope.current.admits(held) is admitted
-
-
-FORBIDDEN_MODULES = ("faststream", "pymongo", "structlog", "aiokafka", "chassis", "motor", "httpx", "os", "socket")
-FORBIDDEN_CALLS = {("date", "today"), ("datetime", "now"), ("datetime", "utcnow"), ("time", "time")}
-
-
-@pytest.mark.parametrize("module", sorted(DOMAIN.rglob("*.py")), ids=lambda p: str(p.relative_to(DOMAIN)))
-def test_the_domain_imports_no_io_and_reads_no_clock(module: Path) -> None:
-    tree = ast.parse(module.read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            names = [node.module or ""]
-        else:
-            names = []
-        for name in names:
-            assert name.split(".")[0] not in FORBIDDEN_MODULES, f"{module.name} imports {name}"
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            target = node.func.value
-            if isinstance(target, ast.Name):
-                assert (target.id, node.func.attr) not in FORBIDDEN_CALLS, f"{module.name} reads the clock"

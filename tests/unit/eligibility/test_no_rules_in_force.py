@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contracts.application import Application, FilerCategory
-from services.eligibility.domain import OrganisationFacts, decide, load_ruleset
+from services.eligibility.adapters.rule_files import load_ruleset
+from services.eligibility.domain import OrganisationFacts, decide
 
 from .factories import FILING_DATE, baseline, rule_book, rules_on
 from .strategies import applications

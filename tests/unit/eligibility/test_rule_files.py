@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from services.eligibility.domain import DEFAULT_RULES_DIR, NoRulesInForce, RuleFileError, load_ruleset
+from services.eligibility.adapters.rule_files import DEFAULT_RULES_DIR, RuleFileError, load_ruleset
+from services.eligibility.domain import NoRulesInForce
 
 from .factories import rule_book
 

@@ -4,6 +4,8 @@ from collections.abc import Callable
 
 import pytest
 
+from services.notification.adapters.mail.render import Renderer
+from services.notification.adapters.tariff import load_tariff
 from services.notification.domain.contacts import (
     ApplicationContact,
     NoticeContext,
@@ -11,8 +13,7 @@ from services.notification.domain.contacts import (
     contact_with_acceptance,
 )
 from services.notification.domain.notices import Notice, NoticeKind
-from services.notification.domain.postage import Tariff, load_tariff
-from services.notification.domain.render import Renderer
+from services.notification.domain.postage import Tariff
 
 from .samples import accepted, events_for_every_kind, only_notice, received
 

@@ -21,11 +21,11 @@ from chassis.backoff import Backoff
 from chassis.clock import FixedClock
 from chassis.errors import TransientError
 from contracts.intake import ApplicationAccepted
+from services.notification.adapters.mail.render import Renderer
 from services.notification.app import persist
 from services.notification.domain.contacts import ApplicationContact
 from services.notification.domain.notices import NoticeEvent
 from services.notification.domain.postage import Tariff
-from services.notification.domain.render import Renderer
 from services.notification.handlers.notify import Notifier
 from services.notification.handlers.planning import Planner
 from services.notification.handlers.ports import (

@@ -27,9 +27,9 @@ from contracts.intake import (
     SpecialPeriod,
 )
 from contracts.organisations import ApprovalChange, ApprovalChanged, ApprovalState, StaffMember
+from services.notification.adapters.mail.render import Renderer
 from services.notification.domain.contacts import NoticeContext
 from services.notification.domain.notices import Notice, NoticeEvent, NoticeKind, Planned, plan_notices
-from services.notification.domain.render import Renderer
 
 APP = "app-0001"
 AT = datetime(2026, 5, 11, 1, 30, tzinfo=UTC)

@@ -5,10 +5,10 @@ import pytest
 from pydantic import ValidationError
 
 from contracts.intake import ApplicationAccepted
+from services.notification.adapters.mail.mime import build_message
+from services.notification.adapters.mail.render import Renderer
 from services.notification.domain.contacts import NoticeContext
-from services.notification.domain.mime import build_message
 from services.notification.domain.model import Recipient
-from services.notification.domain.render import Renderer
 
 from .samples import DOMAIN, SENDER, SENT_AT, accepted, only_notice, parties, rendered
 

@@ -2,10 +2,10 @@ import re
 
 import pytest
 
+from services.notification.adapters.mail.mime import message_id
+from services.notification.adapters.mail.render import Renderer
 from services.notification.domain.contacts import NoticeContext
-from services.notification.domain.mime import message_id
 from services.notification.domain.model import NoticeKind, notice_id_for
-from services.notification.domain.render import Renderer
 
 from .samples import DOMAIN, SENDER, SENT_AT, accepted, only_notice, rendered
 

@@ -4,10 +4,10 @@ from datetime import datetime
 import pytest
 
 from contracts.organisations import ApprovalChange
+from services.notification.adapters.mail.mime import base64_lines
+from services.notification.adapters.mail.render import Renderer
 from services.notification.domain.contacts import NoticeContext
-from services.notification.domain.mime import base64_lines
 from services.notification.domain.notices import NoticeKind
-from services.notification.domain.render import Renderer
 
 from .conftest import NoticeFor
 from .samples import DOMAIN, SENDER, SENT_AT, approval_changed, only_notice, rendered, staff

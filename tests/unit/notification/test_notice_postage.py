@@ -5,7 +5,8 @@ import pytest
 from pydantic import ValidationError
 
 from contracts.application import Procedure
-from services.notification.domain.postage import Tariff, load_tariff, parse_tariff
+from services.notification.adapters.tariff import load_tariff, parse_tariff
+from services.notification.domain.postage import Tariff
 
 
 @pytest.mark.parametrize(

@@ -5,10 +5,10 @@ import pytest
 from jinja2 import TemplateNotFound, UndefinedError
 
 from contracts.intake import SpecialPeriod
+from services.notification.adapters.mail.render import TEMPLATES_DIR, Renderer
 from services.notification.domain.contacts import NoticeContext
 from services.notification.domain.model import Notice
 from services.notification.domain.notices import CATALOGUE, NoticeKind
-from services.notification.domain.render import TEMPLATES_DIR, Renderer
 
 from .conftest import NoticeFor
 from .samples import accepted, accepted_with_its_dates, decision, html_of, only_notice, rendered, text_of

@@ -2,9 +2,9 @@
 
 import pytest
 
+from services.notification.adapters.mail.render import Renderer
+from services.notification.adapters.mail.wire import message_bytes
 from services.notification.domain.notices import NoticeKind
-from services.notification.domain.render import Renderer
-from services.notification.domain.wire import message_bytes
 
 from .conftest import NoticeFor
 from .samples import DOMAIN, SENDER, SENT_AT

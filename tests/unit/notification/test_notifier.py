@@ -9,8 +9,8 @@ import pytest
 from chassis.errors import TransientError
 from contracts.notification import NoticeFailed, NoticeSent
 from contracts.organisations import ApprovalChange
+from services.notification.adapters.mail.render import Renderer
 from services.notification.domain.postage import Tariff
-from services.notification.domain.render import Renderer
 from services.notification.handlers.leftovers import UnusableEventId
 from services.notification.handlers.outcomes import outcome_event, outcome_event_id
 from services.notification.handlers.planning import contact_of

@@ -12,9 +12,9 @@ from contracts.organisations import (
     StaffLeft,
     StaffMember,
 )
+from services.reporting.adapters.validity_file import load_validity
 from services.reporting.domain.approval import Approval, Outcome
 from services.reporting.domain.approvals import BureauEvent, apply
-from services.reporting.domain.validity import load_validity
 
 RULES = load_validity()
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)

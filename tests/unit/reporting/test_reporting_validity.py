@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from services.reporting.domain.validity import (
+from services.reporting.adapters.validity_file import (
     DEFAULT_VALIDITY_PATH,
     ValidityFileError,
     load_validity,

@@ -1,4 +1,4 @@
-"""The words for every reason and label, read from `rules/messages.yaml`.
+"""The words for every reason and label, from `rules/messages.yaml` (read by `adapters/rule_files.py`).
 
 Templates are checked when the rules load: every reason code has both languages, and
 a template names only the placeholders its code declares, so rendering cannot fail.

@@ -1,76 +1,54 @@
-"""The rule files as documents: reading the YAML, and merging each file over the one it extends.
+"""The rule sources as documents, already read: checking their versions, and merging each over the one it extends.
 
-Layout of a rules directory:
-- `messages.yaml`: the wording of every reason and label (shared by all versions);
-- one file per rule set, `<effective_from>.yaml` by convention, with `version`,
-  `effective_from`, optional `effective_until` and optional `extends: <version>`.
-  A file that extends another starts from its tables and overrides what it names:
-  mappings merge key by key, anything else (lists, values) is replaced whole.
+A rule book is made of a message catalogue (the wording of every reason and label, shared by
+all versions) and one source per rule set, with `version`, `effective_from`, optional
+`effective_until` and optional `extends: <version>`. A source that extends another starts from
+its tables and overrides what it names: mappings merge key by key, anything else (lists,
+values) is replaced whole. Reading them from files is `adapters/rule_files.py`'s.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from services.eligibility.domain.ruleset.ruleset import NO_RULES_VERSION
 
-MESSAGES_FILE = "messages.yaml"
 OWN_KEYS = ("version", "effective_from", "effective_until")
 """Keys that belong to one file and are never inherited."""
 
 
-class RuleFileError(ValueError):
-    """A rule file is unreadable or invalid; the message names the file and the field."""
+class RuleSourceError(ValueError):
+    """A rule source is invalid; `source` names it (None: the sources as a whole), `field` the field."""
 
-    def __init__(self, file: Path, problem: str, field: str | None = None) -> None:
-        self.file = file
+    def __init__(self, source: str | None, problem: str, field: str | None = None) -> None:
+        self.source = source
         self.field = field
         self.problem = problem
-        where = f"{file.name}: {field}" if field else file.name
-        super().__init__(f"rule file {where}: {problem} ({file})")
+        where = ": ".join(part for part in (source, field) if part)
+        super().__init__(f"rule source {where}: {problem}" if where else f"rule sources: {problem}")
 
 
 @dataclass(frozen=True)
 class Source:
-    file: Path
+    name: str
     document: dict[str, Any]
 
 
-def read_sources(path: Path) -> tuple[dict[str, Any], dict[str, Source]]:
-    """The message catalogue and every rule set file by version; RuleFileError on a bad one."""
-    if not path.is_dir():
-        raise RuleFileError(path, "is not a directory of rule files")
-    messages = _read(path / MESSAGES_FILE)
-    sources: dict[str, Source] = {}
-    for file in sorted(path.glob("*.yaml")):
-        if file.name == MESSAGES_FILE:
-            continue
-        document = _read(file)
-        version = document.get("version")
+def collect(sources: Iterable[Source]) -> dict[str, Source]:
+    """Every rule set source by version; RuleSourceError on a missing, reserved or repeated one."""
+    by_version: dict[str, Source] = {}
+    for source in sources:
+        version = source.document.get("version")
         if not isinstance(version, str) or not version:
-            raise RuleFileError(file, "must be a non-empty quoted string", "version")
+            raise RuleSourceError(source.name, "must be a non-empty quoted string", "version")
         if version == NO_RULES_VERSION:
-            raise RuleFileError(file, f"{version!r} is reserved for decisions no rule set covered", "version")
-        if version in sources:
-            raise RuleFileError(file, f"repeats version {version!r} of {sources[version].file.name}", "version")
-        sources[version] = Source(file, document)
-    if not sources:
-        raise RuleFileError(path, "holds no rule set files")
-    return messages, sources
-
-
-def _read(file: Path) -> dict[str, Any]:
-    try:
-        document = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise RuleFileError(file, f"cannot be read ({error.strerror})") from error
-    except yaml.YAMLError as error:
-        raise RuleFileError(file, f"is not valid YAML: {error}") from error
-    if not isinstance(document, dict):
-        raise RuleFileError(file, "must hold a mapping of tables at the top level")
-    return document
+            raise RuleSourceError(source.name, f"{version!r} is reserved for decisions no rule set covered", "version")
+        if version in by_version:
+            raise RuleSourceError(source.name, f"repeats version {version!r} of {by_version[version].name}", "version")
+        by_version[version] = source
+    if not by_version:
+        raise RuleSourceError(None, "holds no rule set files")
+    return by_version
 
 
 def _tables(document: dict[str, Any]) -> dict[str, Any]:
@@ -94,7 +72,7 @@ def resolved(version: str, sources: dict[str, Source], chain: tuple[str, ...]) -
     if parent is None:
         return _tables(source.document)
     if not isinstance(parent, str) or parent not in sources:
-        raise RuleFileError(source.file, f"names unknown version {parent!r}", "extends")
+        raise RuleSourceError(source.name, f"names unknown version {parent!r}", "extends")
     if parent in chain:
-        raise RuleFileError(source.file, f"inheritance cycle {' -> '.join((*chain, version, parent))}", "extends")
+        raise RuleSourceError(source.name, f"inheritance cycle {' -> '.join((*chain, version, parent))}", "extends")
     return merge(resolved(parent, sources, (*chain, version)), _tables(source.document))

@@ -1,14 +1,16 @@
 """Rendering a `Notice` into an e-mail: both languages, the notice's language first.
 
-The Jinja environment is built once at start-up (`Renderer()`), and every template is
-loaded then, so a missing or broken template stops the service rather than a notice.
+The Jinja environment is built once at start-up (`Renderer(TEMPLATES_DIR)`, by the
+composition root), and every template is loaded then, so a missing or broken template
+stops the service rather than a notice. How dates and amounts read is the domain's
+(`domain/wording.py`); this module only loads the templates and fills them in.
 Each kind has `{ja,en}/{kind}.txt` (whose `subject` block gives the subject) and
 `{ja,en}/{kind}.html`; HTML is autoescaped, text is not. `StrictUndefined` turns a
 variable the planner forgot into an error instead of a blank in a letter.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -16,34 +18,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, sel
 from markupsafe import Markup
 
 from contracts.application import Language
-from services.notification.domain import mime
+from services.notification.adapters.mail import mime
 from services.notification.domain.model import Notice, NoticeKind
+from services.notification.domain.wording import en_date, ja_date, yen
 
-TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
+TEMPLATES_DIR = Path(__file__).parent.parent.parent / "templates"
 LANGUAGES: tuple[Language, Language] = ("ja", "en")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")  # fmt: skip
-
-
-def _day(value: date | str) -> date:
-    """A notice read back from JSON (a ledger, a retry) holds its dates as ISO strings."""
-    # str() also makes a missing variable (StrictUndefined) raise here rather than slip through.
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
-def ja_date(value: date | str) -> str:
-    day = _day(value)
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def en_date(value: date | str) -> str:
-    """`30 November 2026`: day first and the month in words, so no reader mistakes the order."""
-    day = _day(value)
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def yen(amount: int) -> str:
-    return f"{int(amount):,}"
 
 
 @dataclass(frozen=True)
