@@ -7,10 +7,11 @@ write back outside one transaction, so a concurrent update (even `$inc`) can be 
 where two writers may race, make the write an insert of a new, uniquely keyed document.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pymongo import AsyncMongoClient, IndexModel
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
@@ -41,3 +42,20 @@ def only_duplicates(error: BulkWriteError) -> bool:
     """True when every error of an unordered bulk write is a duplicate key (already written)."""
     errors = error.details.get("writeErrors", [])
     return bool(errors) and all(e.get("code") == DUPLICATE_KEY for e in errors)
+
+
+async def insert_unless_taken(
+    collection: AsyncCollection[dict[str, Any]], documents: Sequence[dict[str, Any]]
+) -> set[Any]:
+    """Inserts the documents whose `_id` is not taken yet, in one unordered bulk write; returns the `_id`s
+    that were taken. A taken `_id` is how a writer learns that it lost a race or repeats itself (FerretDB's
+    one atomic conditional write); any other error is raised."""
+    if not documents:
+        return set()
+    try:
+        await collection.insert_many(documents, ordered=False)
+    except BulkWriteError as error:
+        if not only_duplicates(error):
+            raise
+        return {documents[e["index"]]["_id"] for e in error.details["writeErrors"]}
+    return set()

@@ -35,9 +35,8 @@ from typing import Any
 
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError
 
-from chassis.mongo import only_duplicates
+from chassis.mongo import insert_unless_taken
 
 PARKED = "parked_records"
 _PRODUCTION_ORDER = [("timestamp", ASCENDING), ("topic", ASCENDING), ("partition", ASCENDING), ("offset", ASCENDING)]
@@ -106,11 +105,7 @@ class ParkingLot:
         if not records:
             return
         self.known_empty = False
-        try:
-            await self._parked.insert_many([self._document(r, now) for r in records], ordered=False)
-        except BulkWriteError as error:
-            if not only_duplicates(error):
-                raise
+        await insert_unless_taken(self._parked, [self._document(r, now) for r in records])
 
     def _document(self, record: ParkedRecord, now: datetime) -> dict[str, Any]:
         return {

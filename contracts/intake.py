@@ -43,6 +43,20 @@ class Parties(Payload):
     applicant_email: EmailAddress | None = None
     organisation_id: Identifier | None = None
 
+    @classmethod
+    def of(cls, application: Application) -> "Parties":
+        """The parties as the application names them: intake and notification both read them this one way."""
+        filer, applicant = application.filer, application.applicant
+        return cls(
+            filer_id=filer.filer_id,
+            filer_name=filer.name,
+            filer_email=filer.email,
+            language=filer.language,
+            applicant_name=applicant.name,
+            applicant_email=applicant.email,
+            organisation_id=filer.organisation_id,
+        )
+
 
 class ApplicationReceived(Payload):
     """Intake stored a new application and gave it a provisional number (仮受付番号)."""

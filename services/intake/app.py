@@ -20,6 +20,7 @@ import functools
 from collections.abc import Callable
 from datetime import timedelta
 
+from chassis import mongo
 from chassis.clock import Clock, SystemClock
 from chassis.service import Service
 from contracts import topics as t
@@ -27,7 +28,6 @@ from services.intake.adapters import number_blocks, repository
 from services.intake.adapters.api.auth import TokenVerifier
 from services.intake.adapters.api.idempotency import Idempotency
 from services.intake.adapters.api.routes import ApiDeps, api_router
-from services.intake.adapters.collections import create_indexes
 from services.intake.adapters.idempotency_store import INDEXES as IDEMPOTENCY_INDEXES
 from services.intake.adapters.idempotency_store import MongoIdempotencyKeys
 from services.intake.adapters.publishing import DeferringFlush, KafkaPublisher
@@ -117,5 +117,5 @@ class _Core:
     async def start(self) -> None:
         """Indexes (one per command, for FerretDB), and the token key checked before any request."""
         indexes = {**repository.INDEXES, **number_blocks.INDEXES, **IDEMPOTENCY_INDEXES}
-        await create_indexes(self.service.database, indexes)
+        await mongo.ensure_indexes(self.service.database, indexes)
         self.verifier.keys()

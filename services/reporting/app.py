@@ -26,6 +26,7 @@ import os
 import uuid
 from datetime import timedelta
 
+from chassis import mongo
 from chassis.clock import Clock, SystemClock
 from chassis.service import Service
 from contracts import topics as catalogue
@@ -92,11 +93,7 @@ def build(
     indexes = {**approvals.INDEXES, **ledger.INDEXES}
 
     async def create_indexes() -> None:
-        # One index per call, not `service.indexes`: FerretDB 1.x drops the connection when a single
-        # createIndexes call re-creates more than one existing index (a restart does exactly that).
-        for collection, models in indexes.items():
-            for model in models:
-                await service.database[collection].create_indexes([model])
+        await mongo.ensure_indexes(service.database, indexes)
 
     service.on_startup(create_indexes)
 

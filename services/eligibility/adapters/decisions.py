@@ -10,9 +10,8 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError
 
-from chassis.mongo import only_duplicates
+from chassis.mongo import insert_unless_taken
 from contracts.eligibility import ApplicationAssessed
 from services.eligibility.handlers.ports import Decision
 
@@ -48,12 +47,5 @@ class MongoDecisions:
         return {document["_id"]: _decision(document) async for document in found}
 
     async def add(self, decisions: Sequence[Decision]) -> list[str]:
-        if not decisions:
-            return []
-        try:
-            await self._decisions.insert_many([_document(d) for d in decisions], ordered=False)
-        except BulkWriteError as error:
-            if not only_duplicates(error):
-                raise
-            return [decisions[e["index"]].source_id for e in error.details["writeErrors"]]
-        return []
+        taken = await insert_unless_taken(self._decisions, [_document(d) for d in decisions])
+        return [d.source_id for d in decisions if d.source_id in taken]

@@ -115,16 +115,7 @@ class Outputs:
         return self._out(INTAKE_APPLICATION_WITHDRAWN, "withdrawn", data, at)
 
     def parties(self) -> Parties:
-        filer, applicant = self.application.filer, self.application.applicant
-        return Parties(
-            filer_id=filer.filer_id,
-            filer_name=filer.name,
-            filer_email=filer.email,
-            language=filer.language,
-            applicant_name=applicant.name,
-            applicant_email=applicant.email,
-            organisation_id=filer.organisation_id,
-        )
+        return Parties.of(self.application)
 
     def _out(self, topic: Topic, fact: str, data: Payload, time: datetime) -> OutboxEvent:
         return OutboxEvent(

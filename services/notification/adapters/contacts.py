@@ -20,8 +20,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from pymongo.asynchronous.database import AsyncDatabase
 
+from chassis.mongo import insert_unless_taken
 from contracts.intake import ApplicationAccepted
-from services.notification.adapters.documents import insert_new, read_by_id
+from services.notification.adapters.documents import read_by_id
 from services.notification.domain.contacts import ApplicationContact
 from services.notification.handlers.ports import StoredContact
 
@@ -63,7 +64,7 @@ class MongoContacts:
             }
             for application_id, fact, value in facts
         }
-        await insert_new(self._contacts, list(documents.values()))
+        await insert_unless_taken(self._contacts, list(documents.values()))
 
 
 def _read(model: type[M], value: str | dict[str, Any]) -> M:

@@ -1,4 +1,4 @@
-"""Bulk inserts and point reads in the shape FerretDB serves well.
+"""Point reads and updates in the shape FerretDB serves well (inserts: `chassis.mongo.insert_unless_taken`).
 
 FerretDB 1.x scans the whole collection for `_id: {$in: [...]}` (so a read of a batch
 slows down as the collection grows), spends milliseconds on every document an update
@@ -12,28 +12,12 @@ from collections.abc import Awaitable, Collection, Iterable
 from typing import Any, TypeVar
 
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import BulkWriteError
-
-from chassis.mongo import only_duplicates
 
 READ_CONCURRENCY = 16
 """Point reads in flight at once: FerretDB answers each in about a millisecond, several side by side."""
 
 Document = dict[str, Any]
 T = TypeVar("T")
-
-
-async def insert_new(collection: AsyncCollection[Document], documents: list[Document]) -> set[str]:
-    """Inserts the documents whose `_id` is not there yet; returns the ids that were."""
-    if not documents:
-        return set()
-    try:
-        await collection.insert_many(documents, ordered=False)
-    except BulkWriteError as error:
-        if not only_duplicates(error):
-            raise
-        return {documents[e["index"]]["_id"] for e in error.details["writeErrors"]}
-    return set()
 
 
 async def read_by_id(collection: AsyncCollection[Document], ids: Collection[str]) -> dict[str, Document]:

@@ -20,7 +20,8 @@ from typing import Any
 from pymongo import IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.notification.adapters.documents import insert_new, read_by_id, update_each
+from chassis.mongo import insert_unless_taken
+from services.notification.adapters.documents import read_by_id, update_each
 from services.notification.handlers.ports import Entry, State
 
 NOTICES, OUTCOMES = "notices", "notice_outcomes"
@@ -61,10 +62,10 @@ class MongoLedger:
         return {key: _entry(claim, outcomes.get(key)) for key, claim in claims.items()}
 
     async def claim(self, entries: Sequence[Entry]) -> set[str]:
-        return await insert_new(self._claims, [_claim(e) for e in entries])
+        return await insert_unless_taken(self._claims, [_claim(e) for e in entries])
 
     async def settle(self, entries: Sequence[Entry]) -> None:
-        await insert_new(self._outcomes, [_outcome(e) for e in entries])
+        await insert_unless_taken(self._outcomes, [_outcome(e) for e in entries])
 
     async def postpone(self, notice_ids: Collection[str], error: str, at: datetime) -> None:
         await update_each(

@@ -43,21 +43,12 @@ class NoticeContext(BaseModel):
 
 def contact_from_received(event: ApplicationReceived) -> ApplicationContact:
     application = event.application
-    filer, applicant = application.filer, application.applicant
     return ApplicationContact(
         application_id=event.application_id,
         provisional_number=event.provisional_number,
         procedure=application.form.procedure,
         accompanying=application.form.accompanying,
-        parties=Parties(
-            filer_id=filer.filer_id,
-            filer_name=filer.name,
-            filer_email=filer.email,
-            language=filer.language,
-            applicant_name=applicant.name,
-            applicant_email=applicant.email,
-            organisation_id=filer.organisation_id,
-        ),
+        parties=Parties.of(application),
         filed_on=japan_date(application.submitted_at),
     )
 

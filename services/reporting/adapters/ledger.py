@@ -30,9 +30,9 @@ from typing import Any, Final
 
 from pymongo import DESCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import DuplicateKeyError
 
-from chassis.mongo import only_duplicates
+from chassis.mongo import insert_unless_taken
 from contracts.reporting import CounterValue
 from services.reporting.handlers.ports import Clock, Tally
 
@@ -94,13 +94,8 @@ class MongoFiguresLedger:
             return 0
         batch, keys = uuid.uuid4().hex, list(unique)
         await self._inbox.insert_one(_inbox_entry(batch, self._wall.now(), unique.values()))
-        taken: list[str] = []
-        try:
-            await self._seen.insert_many([{"_id": key, "batch": batch} for key in keys], ordered=False)
-        except BulkWriteError as error:
-            if not only_duplicates(error):
-                raise
-            taken = [keys[failure["index"]] for failure in error.details["writeErrors"]]
+        claimed = await insert_unless_taken(self._seen, [{"_id": key, "batch": batch} for key in keys])
+        taken = [key for key in keys if key in claimed]
         await self._inbox.insert_one({"_id": f"{batch}/claimed", "batch": batch, "taken": taken})
         return len(keys) - len(taken)
 

@@ -14,8 +14,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import OperationFailure
 
 from chassis.errors import is_transient
+from chassis.mongo import ensure_indexes
 from contracts.intake import ApplicationStatus, Channel
-from services.intake.adapters.collections import create_indexes
 from services.intake.adapters.documents import to_document
 from services.intake.adapters.number_blocks import MongoNumbers
 from services.intake.adapters.repository import INDEXES, MongoApplications, WriteConflict
@@ -64,13 +64,13 @@ def moved_on(stored: Stored, receipt: str | None = None) -> Change:
 
 @pytest.fixture
 async def applications(database: AsyncDatabase[dict[str, Any]]) -> MongoApplications:
-    await create_indexes(database, INDEXES)
+    await ensure_indexes(database, INDEXES)
     return MongoApplications(database, Now())
 
 
 async def test_indexes_can_be_created_again_at_every_start(database: AsyncDatabase[dict[str, Any]]) -> None:
     for _ in range(3):
-        await create_indexes(database, INDEXES)
+        await ensure_indexes(database, INDEXES)
 
     names = {index["name"] async for index in await database.applications.list_indexes()}
     assert {"submission", "provisional_number", "receipt_number"} <= names
@@ -182,7 +182,7 @@ async def test_two_instances_reserving_at_once_never_share_a_number(database: As
 async def test_concurrent_writers_of_one_application_in_one_process_lose_no_update(
     database: AsyncDatabase[dict[str, Any]],
 ) -> None:
-    await create_indexes(database, INDEXES)
+    await ensure_indexes(database, INDEXES)
     clock = Now()
     applications = MongoApplications(database, clock)
     locks = ApplicationLocks()
@@ -233,7 +233,7 @@ async def test_a_batch_of_hundreds_of_updates_is_written(mongo_client: AsyncMong
     # A database of its own, given up (not dropped) if it hangs: a regression fails here in a minute
     # instead of wedging the teardown, and no other test's database is touched.
     database = mongo_client[f"test_{uuid.uuid4().hex[:12]}"]
-    await create_indexes(database, INDEXES)
+    await ensure_indexes(database, INDEXES)
     applications = MongoApplications(database, Now())
     stored = [a_stored(f"sub-{i}", i) for i in range(1, 301)]
     try:

@@ -76,7 +76,8 @@ def attachments_for(category: FilerCategory, *procedures: Procedure, on: date = 
     return tuple(attachment(code) for code in sorted(needed))
 
 
-def _filer(category: FilerCategory) -> Filer:
+def filer(category: FilerCategory, **changes: Any) -> Filer:
+    """A filer of the category with what the category needs to file online, and any `changes`."""
     fields: dict[str, Any] = {"filer_id": "filer-1", "name": "Filer", "email": "filer@example.jp"}
     if category in STAFF_ID:
         fields |= {"filer_id": STAFF_ID[category], "organisation_id": OWN_ORGANISATION[category]}
@@ -90,20 +91,22 @@ def _filer(category: FilerCategory) -> Filer:
         fields["relationship"] = Relationship.PARENT_WITH_CUSTODY
     if category is FilerCategory.RELATIVE:
         fields["relationship"] = Relationship.PARENT
-    return Filer(category=category, **fields)
+    return Filer(category=category, **(fields | changes))
 
 
-def _applicant(category: FilerCategory) -> Applicant:
+def applicant(category: FilerCategory, **changes: Any) -> Applicant:
+    """An applicant in Japan whose one-year stay expires on 2025-07-15, a child for a parent's filing."""
     child = category in (FilerCategory.LEGAL_REPRESENTATIVE, FilerCategory.RELATIVE)
-    return Applicant(
-        name="Applicant",
-        nationality="VNM",
-        date_of_birth=CHILD_BORN if child else ADULT_BORN,
-        in_japan=True,
-        current_status=status("dependent" if child else "engineer_humanities_international"),
-        period_of_stay_days=365,
-        stay_expires_on=date(2025, 7, 15),
-    )
+    fields: dict[str, Any] = {
+        "name": "Applicant",
+        "nationality": "VNM",
+        "date_of_birth": CHILD_BORN if child else ADULT_BORN,
+        "in_japan": True,
+        "current_status": status("dependent" if child else "engineer_humanities_international"),
+        "period_of_stay_days": 365,
+        "stay_expires_on": date(2025, 7, 15),
+    }
+    return Applicant(**(fields | changes))
 
 
 def baseline(category: FilerCategory) -> Application:
@@ -111,8 +114,8 @@ def baseline(category: FilerCategory) -> Application:
     receiving = ACME if category in STAFF_ID else None
     return Application(
         submission_id=f"sub-{category.value}",
-        filer=_filer(category),
-        applicant=_applicant(category),
+        filer=filer(category),
+        applicant=applicant(category),
         form=ApplicationForm(
             procedure=Procedure.EXTENSION_OF_STAY,
             receiving_organisation_id=receiving,
