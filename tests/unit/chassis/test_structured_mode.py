@@ -42,7 +42,8 @@ def read(value: bytes, *, content_type: tuple[str, bytes] = STRUCTURED, key: byt
     return decode(Record(key, value, [content_type]), TOPIC, MODEL)
 
 
-def test_we_read_what_the_official_sdk_writes_in_structured_mode() -> None:
+@pytest.mark.parametrize("write", [sdk_kafka.to_structured, sdk_kafka.to_binary], ids=["structured", "binary"])
+def test_we_read_what_the_official_sdk_writes_in_either_mode(write: Any) -> None:
     event = CloudEvent(
         attributes={
             "id": "evt-9",
@@ -56,7 +57,7 @@ def test_we_read_what_the_official_sdk_writes_in_structured_mode() -> None:
         },
         data={**DATA, "unknown_field": 1},
     )
-    message = sdk_kafka.to_structured(event, JSONFormat())
+    message = write(event, JSONFormat())
     headers = list(message.headers.items())
     key = message.key.encode() if isinstance(message.key, str) else message.key
 
