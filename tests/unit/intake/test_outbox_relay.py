@@ -52,10 +52,9 @@ async def test_a_failed_relay_publish_leaves_everything_pending() -> None:
     assert len(intake.applications.pending_events()) == 2
 
 
-async def test_the_http_side_answers_although_the_broker_is_down_and_leaves_the_events_to_the_relay() -> None:
-    intake = Intake()
-    intake.publisher.failing = ConnectionError("broker down")
-    submit = SubmitApplications(
+def deferring_submit(intake: Intake) -> SubmitApplications:
+    """Submission as the HTTP API wires it: the flush waits for the broker a bounded time."""
+    return SubmitApplications(
         intake.applications,
         intake.numbers,
         intake.clock,
@@ -63,6 +62,12 @@ async def test_the_http_side_answers_although_the_broker_is_down_and_leaves_the_
         intake.locks,
         window=intake.window,
     )
+
+
+async def test_the_http_side_answers_although_the_broker_is_down_and_leaves_the_events_to_the_relay() -> None:
+    intake = Intake()
+    intake.publisher.failing = ConnectionError("broker down")
+    submit = deferring_submit(intake)
 
     [result] = await submit([Submission(an_application(), Channel.HTTP, "http:1")])
 
@@ -73,14 +78,7 @@ async def test_the_http_side_answers_although_the_broker_is_down_and_leaves_the_
 async def test_the_http_side_does_not_hide_a_programming_error() -> None:
     intake = Intake()
     intake.publisher.failing = LookupError("topic not declared")
-    submit = SubmitApplications(
-        intake.applications,
-        intake.numbers,
-        intake.clock,
-        DeferringFlush(intake.flush, 1.0),
-        intake.locks,
-        window=intake.window,
-    )
+    submit = deferring_submit(intake)
 
     with pytest.raises(LookupError):
         await submit([Submission(an_application(), Channel.HTTP, "http:1")])
