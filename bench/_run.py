@@ -60,11 +60,15 @@ class Options:
     drain_timeout: float
     stall: float
     log_level: str = "warning"
+    port_offset: int = 0
+    """Added to every port, so that a second suite (the test command's short one) can run beside `make faults`."""
 
 
 def stack_for(options: Options, kafka_nodes: int = 1) -> Stack:
     state = options.root / "run"
-    return Stack(state, 29092, 27019, 21025, 28081, kafka_nodes, options.log_level, state / "deploy.log")
+    shift = options.port_offset
+    ports = (29092 + shift, 27019 + shift, 21025 + shift, 28081 + shift)
+    return Stack(state, *ports, kafka_nodes, options.log_level, state / "deploy.log")
 
 
 def leave_nothing_running(options: Options) -> None:

@@ -43,6 +43,7 @@ def arguments(names: list[str]) -> argparse.Namespace:
     parser.add_argument("--drain-timeout", type=float, default=600.0, help="seconds after the fault (default 600)")
     parser.add_argument("--stall", type=float, help="give up after this long without progress (default 120; 60 short)")
     parser.add_argument("--log-level", default="warning", help="the services' LOG_LEVEL (default warning)")
+    parser.add_argument("--port-offset", type=int, default=0, help="added to every port (default 0)")
     parser.add_argument("--list", action="store_true", help="print the scenarios and exit")
     return parser.parse_args()
 
@@ -76,13 +77,14 @@ def main() -> int:
         print(f"unknown scenario(s): {', '.join(unknown)}; --list shows them", file=sys.stderr)
         return 2
     options = Options(
-        root=ROOT,
+        root=ROOT.with_name(f"faults+{args.port_offset}") if args.port_offset else ROOT,  # its own servers' state
         applications=args.applications or (200 if args.short else 600),
         rate=args.rate,
         fault_after=args.fault_after,
         drain_timeout=args.drain_timeout,
         stall=args.stall or (60.0 if args.short else 120.0),
         log_level=args.log_level,
+        port_offset=args.port_offset,
     )
     logging.basicConfig(level=logging.WARNING, format="[faults] %(levelname)s %(name)s: %(message)s")
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # its retries are ours to report, not its own
