@@ -39,6 +39,10 @@ DLQ_ORIGINAL_SIZE_HEADER: Final = "dlq_original_size"
 """Bytes of the original value, on every dead letter."""
 DLQ_ORIGINAL_SHA256_HEADER: Final = "dlq_original_sha256"
 """Hex SHA-256 of the original value, on every dead letter: a truncated copy can still be matched to its source."""
+DLQ_REDRIVEN_FROM_HEADER: Final = "dlq_redriven_from"
+"""On a record put back on its source topic by the dead-letter tool (`python -m ops.deadletters redrive`): the
+dead letter it came from, `<dead-letter topic>:<partition>:<offset>`. The event keeps its id, so a consumer that
+handled it before treats it as the duplicate it is."""
 
 # Values of the dlq_reason header.
 DLQ_REASON_MALFORMED: Final = "malformed"
