@@ -13,6 +13,8 @@ RUN uv sync --frozen --no-dev --no-install-project
 COPY contracts ./contracts
 COPY chassis ./chassis
 COPY services ./services
+# The operators' tools (python -m ops.deadletters), run in a service's container: docs/operations.md.
+COPY ops ./ops
 RUN uv sync --frozen --no-dev
 USER nobody
 ENV SERVICE_MODULE=services.${SERVICE} HTTP_HOST=0.0.0.0 HTTP_PORT=8080 LOG_FORMAT=json
