@@ -4,7 +4,9 @@
 sent, so the unique `_id` is what makes a claim exclusive (of two writers, one gets a
 duplicate-key error and learns the other was first). `notice_outcomes` holds one outcome
 per notice, same `_id`, inserted after: a notice is `pending` while it has a claim and
-no outcome, and an outcome, once written, is never replaced (a second insert is dropped).
+no outcome, and a second insert of an outcome is dropped. An outcome is written when the
+server may have the message, before its answer (handlers/recording.py); only the
+answer, when it says otherwise, replaces it (`revise`) or removes it (`withdraw`).
 
 Why two inserts rather than one document updated from pending to sent: see `documents.py`
 (FerretDB is slow at updates and at `$in`). The usual batch (all its notices new) reads
@@ -66,6 +68,14 @@ class MongoLedger:
 
     async def settle(self, entries: Sequence[Entry]) -> None:
         await insert_unless_taken(self._outcomes, [_outcome(e) for e in entries])
+
+    async def revise(self, entries: Sequence[Entry]) -> None:
+        for entry in entries:  # one at a time: only what the server refused after all comes here
+            await self._outcomes.replace_one({"_id": entry.notice_id}, _outcome(entry), upsert=True)
+
+    async def withdraw(self, notice_ids: Collection[str]) -> None:
+        for notice_id in notice_ids:
+            await self._outcomes.delete_one({"_id": notice_id})
 
     async def postpone(self, notice_ids: Collection[str], error: str, at: datetime) -> None:
         await update_each(

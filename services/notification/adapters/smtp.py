@@ -21,7 +21,7 @@ from aiosmtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseExcepti
 from chassis.errors import TransientError
 from services.notification.adapters import smtp_transaction
 from services.notification.adapters.smtp_pool import SmtpPool
-from services.notification.handlers.ports import Delivered, Mail, TemporaryFailure, Undeliverable
+from services.notification.handlers.ports import Delivered, Handed, Mail, TemporaryFailure, Undeliverable
 
 _ADDRESS = re.compile(r"<?[^\s<>@]+@[^\s<>]+>?")
 _PERMANENT = 500
@@ -40,11 +40,15 @@ class SmtpMailer:
     def __init__(self, pool: SmtpPool) -> None:
         self._pool = pool
 
-    async def send(self, mail: Mail) -> Delivered | Undeliverable:
+    async def send(self, mail: Mail, handed: Handed | None = None) -> Delivered | Undeliverable:
+        def written(refused: int) -> None:
+            if handed is not None:
+                handed(Delivered(accepted=len(mail.recipients) - refused, refused=refused))
+
         try:
             async with self._pool.connection() as client:
                 try:
-                    refused = await smtp_transaction.send(client, mail.sender, mail.recipients, mail.data)
+                    refused = await smtp_transaction.send(client, mail.sender, mail.recipients, mail.data, written)
                 except SMTPSenderRefused as error:
                     raise SmtpTemporaryFailure(f"sender refused: {reply(error.code, error.message)}") from error
                 except SMTPRecipientsRefused as error:

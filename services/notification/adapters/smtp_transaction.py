@@ -21,7 +21,7 @@ protocol's `write` and `read_response`, as its own DATA does.
 
 import contextlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from aiosmtplib import (
     SMTP,
@@ -40,9 +40,17 @@ _PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+", 
 """What `mime` lets into an envelope: an ASCII addr-spec with nothing to quote, no `<`, `>` or space."""
 _ACCEPTED = (SMTPStatus.completed, SMTPStatus.will_forward)
 
+Handed = Callable[[int], None]
+"""Told how many recipients were refused, the moment the end of the message is written (see `_body`)."""
 
-async def send(client: SMTP, sender: str, recipients: Sequence[str], data: bytes) -> dict[str, SMTPResponse]:
-    """The recipients refused while the others took the message; raises as `sendmail` does."""
+
+async def send(
+    client: SMTP, sender: str, recipients: Sequence[str], data: bytes, handed: Handed | None = None
+) -> dict[str, SMTPResponse]:
+    """The recipients refused while the others took the message; raises as `sendmail` does.
+
+    `handed` is called once the end of the message is written, before the reply is read; the `sendmail`
+    fallback cannot tell that moment and does not call it."""
     addresses = (sender, *recipients)
     if not recipients or not _wire_ready(data) or not all(map(_plain, addresses)):
         refused, _ = await client.sendmail(sender, list(recipients), data)
@@ -52,7 +60,7 @@ async def send(client: SMTP, sender: str, recipients: Sequence[str], data: bytes
         size = b" SIZE=%d" % (len(data) if data.endswith(b"\r\n") else len(data) + 2)
     try:
         envelope = [address.encode("ascii") for address in addresses]
-        return await _transact(client, envelope[0], envelope[1:], data, size)
+        return await _transact(client, envelope[0], envelope[1:], data, size, handed)
     except (SMTPResponseException, SMTPRecipientsRefused):
         # The refusal is what the caller must hear of, not a failed reset.
         with contextlib.suppress(ConnectionError, SMTPResponseException):
@@ -61,7 +69,7 @@ async def send(client: SMTP, sender: str, recipients: Sequence[str], data: bytes
 
 
 async def _transact(
-    client: SMTP, sender: bytes, recipients: Sequence[bytes], data: bytes, size: bytes
+    client: SMTP, sender: bytes, recipients: Sequence[bytes], data: bytes, size: bytes, handed: Handed | None
 ) -> dict[str, SMTPResponse]:
     reply = await client.execute_command(b"MAIL", b"FROM:<" + sender + b">" + size)
     if reply.code != SMTPStatus.completed:
@@ -76,14 +84,17 @@ async def _transact(
     reply = await client.execute_command(b"DATA")
     if reply.code != SMTPStatus.start_input:
         raise SMTPDataError(reply.code, reply.message)
-    reply = await _body(client, data)
+    reply = await _body(client, data, lambda: handed(len(refused)) if handed else None)
     if reply.code != SMTPStatus.completed:
         raise SMTPDataError(reply.code, reply.message)
     return {error.recipient: SMTPResponse(error.code, error.message) for error in refused}
 
 
-async def _body(client: SMTP, data: bytes) -> SMTPResponse:
-    """The dot-stuffed message and its end, and the server's reply (RFC 5321 4.5.2)."""
+async def _body(client: SMTP, data: bytes, written: Callable[[], None]) -> SMTPResponse:
+    """The dot-stuffed message and its end, and the server's reply (RFC 5321 4.5.2).
+
+    `written` is called right after the end is written: from then on the server may take the message
+    whether or not its reply ever reaches us (RFC 1047), so that is when the caller records it."""
     protocol = client.protocol
     if protocol is None:
         raise SMTPServerDisconnected("Connection lost")
@@ -96,6 +107,7 @@ async def _body(client: SMTP, data: bytes) -> SMTPResponse:
         # No await between the write and read_response, which expects the reply from
         # there on: the event loop cannot hand the reply over before it is expected.
         protocol.write(stuffed + b".\r\n")
+        written()
         return await protocol.read_response(timeout=client.timeout)
     except (SMTPServerDisconnected, SMTPTimeoutError):
         client.close()  # a reply given up on would be read as the next command's

@@ -8,11 +8,12 @@ must be.
 - A notice already `sent` or `failed` is not sent: its outcome event is published
   again, identical (a redelivered event, or a retry of a batch that partly worked).
 - A notice still `pending` is sent (again): its earlier attempt failed temporarily,
-  or the service stopped between the server's answer and the record of it. That second
-  case is the one window in which a person can get a message twice; see
-  docs/notification-delivery.md.
-- Send once, then remember. Once the mail server has answered, nothing may fail the
-  batch before the answer is recorded: a batch tried again sends whatever it finds
+  or the service stopped between handing it to the server and recording it. That second
+  case is the one window in which a person can get a message twice; it is kept to the
+  moment between writing the message's end and recording it (handlers/recording.py);
+  see docs/notification-delivery.md.
+- Send once, then remember. Once a message is handed to the mail server, nothing may
+  fail the batch before it is recorded: a batch tried again sends whatever it finds
   unrecorded. So every write that follows a send (the outcomes, the postponed attempts,
   the dead-letter copies of refused notices' events) is waited out through `Persist`
   until it sticks. Publishing the outcomes comes last and may fail the batch: the retry
@@ -53,7 +54,7 @@ from services.notification.handlers.ports import (
     State,
     TemporaryFailure,
 )
-from services.notification.handlers.recording import OutcomeRecorder
+from services.notification.handlers.recording import Bookkeeping, OutcomeRecorder
 from services.notification.handlers.sending import Sender
 
 log = structlog.get_logger("notification.notify")
@@ -98,9 +99,7 @@ class Notifier:
         entries = await self._entries(plan.notices, now)
         to_send = [(n, s) for n, s in plan.notices if entries[n.notice_id].state is State.PENDING]
         async with OutcomeRecorder(self._ledger, self._persist) as recorder:
-            results = await self._sender.send_all(
-                to_send, now, answered=lambda n, r: recorder.record(settled(entries[n.notice_id], r, now))
-            )
+            results = await self._sender.send_all(to_send, now, Bookkeeping(recorder, entries, now))
         done = [settled(entries[n.notice_id], r, now) for (n, _), r in zip(to_send, results, strict=True)
                 if not isinstance(r, BaseException)]  # fmt: skip
         errors = {n.notice_id: r for (n, _), r in zip(to_send, results, strict=True) if isinstance(r, BaseException)}

@@ -101,9 +101,17 @@ class Persist(Protocol):
         ...
 
 
+Handed = Callable[[Delivered], None]
+"""Told, the moment the message's last line is written, what the server is then asked to take: from there on
+it may be delivered though no answer has come yet."""
+
+
 class Mailer(Protocol):
-    async def send(self, mail: Mail) -> Delivered | Undeliverable:
-        """Raises `TemporaryFailure` when trying again later may succeed (unreachable, timeout, 4xx)."""
+    async def send(self, mail: Mail, handed: Handed | None = None) -> Delivered | Undeliverable:
+        """Raises `TemporaryFailure` when trying again later may succeed (unreachable, timeout, 4xx).
+
+        `handed` is called at most once, just after the end of the message is written and before the
+        server's answer is read; a mailer that cannot tell that moment does not call it."""
         ...
 
 
@@ -116,6 +124,14 @@ class Ledger(Protocol):
 
     async def settle(self, entries: Sequence[Entry]) -> None:
         """Records each sent or failed entry's outcome; an outcome already recorded is kept. Safe to repeat."""
+        ...
+
+    async def revise(self, entries: Sequence[Entry]) -> None:
+        """Records each entry's outcome in place of the one recorded (or as the first). Safe to repeat."""
+        ...
+
+    async def withdraw(self, notice_ids: Collection[str]) -> None:
+        """Removes the outcomes of these notices: they are pending again. Safe to repeat."""
         ...
 
     async def postpone(self, notice_ids: Collection[str], error: str, at: datetime) -> None:

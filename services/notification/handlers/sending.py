@@ -9,8 +9,9 @@ permanent refusal, or the exception (a `TemporaryFailure` to retry, anything els
 """
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
 
 import structlog
 
@@ -18,12 +19,40 @@ from services.notification.adapters.mail import mime
 from services.notification.adapters.mail.render import Renderer
 from services.notification.adapters.mail.wire import message_bytes
 from services.notification.domain.notices import Notice
-from services.notification.handlers.ports import Delivered, Mail, Mailer, Source, TemporaryFailure, Undeliverable
+from services.notification.handlers.ports import (
+    Delivered,
+    Handed,
+    Mail,
+    Mailer,
+    Source,
+    TemporaryFailure,
+    Undeliverable,
+)
 
 log = structlog.get_logger("notification.sending")
 
 Result = Delivered | Undeliverable | BaseException
-Answered = Callable[[Notice, Delivered | Undeliverable], None]
+
+
+class Bookkeeper(Protocol):
+    """Told of each notice the moment the server may have it, and of what came of it."""
+
+    def handed(self, notice: Notice, delivered: Delivered) -> None:
+        """The end of the message is written: the server may take it from now on, answer or not."""
+
+    async def answered(self, notice: Notice, result: Result, handed: bool) -> None:
+        """The server's answer, or the failure in its place; `handed` if `handed()` was told first."""
+
+
+class _Unheeded:
+    def handed(self, notice: Notice, delivered: Delivered) -> None:
+        pass
+
+    async def answered(self, notice: Notice, result: Result, handed: bool) -> None:
+        pass
+
+
+UNHEEDED = _Unheeded()
 
 
 class Sender:
@@ -41,20 +70,31 @@ class Sender:
         return mime.message_id(notice_id, self._message_id_domain)
 
     async def send_all(
-        self, notices: Sequence[tuple[Notice, Source]], at: datetime, answered: Answered = lambda n, r: None
+        self, notices: Sequence[tuple[Notice, Source]], at: datetime, books: Bookkeeper = UNHEEDED
     ) -> list[Result]:
-        """One result per notice, in order; `answered` is told of each answer the moment it comes."""
+        """One result per notice, in order; `books` is told of each the moment it is handed and answered."""
         slots = asyncio.Semaphore(self._concurrency)
 
         async def one(notice: Notice, source: Source) -> Delivered | Undeliverable:
-            async with slots:
-                result = await self._send(notice, source, at)
-            answered(notice, result)
+            handed = False
+
+            def hand(delivered: Delivered) -> None:
+                nonlocal handed
+                handed = True
+                books.handed(notice, delivered)
+
+            try:
+                async with slots:
+                    result = await self._send(notice, source, at, hand)
+            except Exception as error:  # not a cancellation (a shutdown): what was handed then stays recorded
+                await books.answered(notice, error, handed)
+                raise
+            await books.answered(notice, result, handed)
             return result
 
         return await asyncio.gather(*(one(n, s) for n, s in notices), return_exceptions=True)
 
-    async def _send(self, notice: Notice, source: Source, at: datetime) -> Delivered | Undeliverable:
+    async def _send(self, notice: Notice, source: Source, at: datetime, hand: Handed) -> Delivered | Undeliverable:
         message = self._renderer.render(notice, sender=self._sender, message_id_domain=self._message_id_domain, date=at)
         mail = Mail(
             notice_id=notice.notice_id,
@@ -63,7 +103,7 @@ class Sender:
             data=message_bytes(message),
         )
         try:
-            result = await self._mailer.send(mail)
+            result = await self._mailer.send(mail, hand)
         except TemporaryFailure as error:
             log.warning("notice not sent yet; will retry", **_about(notice, source), error=str(error))
             raise

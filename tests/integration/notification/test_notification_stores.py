@@ -46,6 +46,26 @@ async def test_a_claim_is_exclusive_and_an_entry_settles_once(database: AsyncDat
     assert set(found) == {"e1:k", "e2:k", "e3:k"}
 
 
+async def test_an_outcome_recorded_before_the_answer_is_revised_or_withdrawn_by_it(
+    database: AsyncDatabase[dict[str, Any]],
+) -> None:
+    ledger = MongoLedger(database)
+    await ledger.claim([pending("e1:k"), pending("e2:k")])
+    sent = [dataclasses.replace(pending(i), state=State.SENT, attempts=1, recipient_count=1, settled_at=AT)
+            for i in ("e1:k", "e2:k")]  # fmt: skip
+    await ledger.settle(sent)
+
+    refused = dataclasses.replace(sent[0], state=State.FAILED, recipient_count=0, reason="554 5.6.0 rejected")
+    await ledger.revise([refused])
+    await ledger.revise([refused])  # again: the same
+    await ledger.withdraw(["e2:k"])
+    await ledger.withdraw(["e2:k"])  # again: nothing left to remove
+
+    found = await ledger.find(["e1:k", "e2:k"])
+    assert found["e1:k"] == refused
+    assert found["e2:k"] == pending("e2:k")
+
+
 async def test_receipt_and_acceptance_projected_at_the_same_time_both_stick(
     database: AsyncDatabase[dict[str, Any]],
 ) -> None:

@@ -84,6 +84,29 @@ async def test_a_refused_message_raises_and_the_connection_is_reset_for_the_next
     assert len(smtp_sink.messages) == 1
 
 
+async def test_the_caller_is_told_once_the_end_is_written_before_the_server_answers(smtp_sink: SmtpSink) -> None:
+    """From the end of the message on, the server may take it whatever becomes of its reply (RFC 1047)."""
+    answer, told = asyncio.Event(), list[int]()
+
+    async def handle_data(_server: object, _session: object, envelope: object) -> str:
+        await answer.wait()
+        return "250 OK"
+
+    smtp_sink.handle_DATA = handle_data  # type: ignore[method-assign]
+    async with connected(smtp_sink.host, smtp_sink.port) as client:
+        recipients = ["a@example.com", "b@example.com"]
+        sending = asyncio.create_task(smtp_transaction.send(client, SENDER, recipients, BODIES["plain"], told.append))
+        for _ in range(2000):
+            if told:
+                break
+            await asyncio.sleep(0.001)
+        assert told == [0]
+        assert not sending.done()
+        answer.set()
+        assert await sending == {}
+    assert told == [0]
+
+
 async def test_a_sender_the_server_refuses_raises(smtp_sink: SmtpSink) -> None:
     async def handle_mail(_server: object, _session: object, _envelope: object, _address: str, _o: object) -> str:
         return "553 5.7.1 sender not allowed"

@@ -31,6 +31,7 @@ from services.notification.handlers.planning import Planner
 from services.notification.handlers.ports import (
     Delivered,
     Entry,
+    Handed,
     Mail,
     Rejected,
     Source,
@@ -96,6 +97,17 @@ class FakeLedger:
             if self.entries[entry.notice_id].state is State.PENDING:
                 self.entries[entry.notice_id] = entry
 
+    async def revise(self, entries: Sequence[Entry]) -> None:
+        for entry in entries:
+            self.entries[entry.notice_id] = entry
+
+    async def withdraw(self, notice_ids: Collection[str]) -> None:
+        for i in notice_ids:
+            entry = self.entries[i]  # back as claimed: the attempt is counted on the claim, if postponed
+            self.entries[i] = dataclasses.replace(
+                entry, state=State.PENDING, attempts=entry.attempts - 1, recipient_count=0, settled_at=None
+            )
+
     async def postpone(self, notice_ids: Collection[str], error: str, at: datetime) -> None:
         if self.postpone_failures:
             self.postpone_failures -= 1
@@ -114,17 +126,22 @@ class FakeMailer:
     broken: set[str] = field(default_factory=set)
     held: dict[str, asyncio.Event] = field(default_factory=dict)
     """Sends of these notices (by id) wait until their event is set: a slow answer."""
+    at_end: set[str] = field(default_factory=set)
+    """Of `temporary` and `permanent`: refused at the end of the message, once it was handed, not at RCPT."""
 
-    async def send(self, mail: Mail) -> Delivered | Undeliverable:
+    async def send(self, mail: Mail, handed: Handed | None = None) -> Delivered | Undeliverable:
         first = mail.recipients[0]
+        if first in self.broken:
+            raise RuntimeError("a bug in the mailer")
+        refused_at_rcpt = first in self.temporary | self.permanent and first not in self.at_end
+        if handed is not None and not refused_at_rcpt:
+            handed(Delivered(accepted=len(mail.recipients)))
         if mail.notice_id in self.held:
             await self.held[mail.notice_id].wait()
         if first in self.temporary:
             raise TemporaryFailure("451 4.3.0 try later")
         if first in self.permanent:
             return Undeliverable("550 5.1.1 [address] no such user")
-        if first in self.broken:
-            raise RuntimeError("a bug in the mailer")
         self.sent.append(mail)
         return Delivered(accepted=len(mail.recipients))
 

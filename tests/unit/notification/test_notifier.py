@@ -53,27 +53,57 @@ async def test_a_new_notice_is_claimed_sent_settled_and_its_sent_event_published
     assert published.correlation_id == "corr-1"
 
 
-async def test_each_outcome_is_recorded_as_soon_as_the_server_answers_not_when_the_chunk_is_done(w: Wiring) -> None:
+async def test_each_outcome_is_recorded_once_its_message_is_handed_before_the_server_answers(w: Wiring) -> None:
+    """The server may take a message once it has its last line, answer or not (RFC 1047): a crash while
+    the answer is awaited must not send it again, so it is in the ledger by then."""
     slow = asyncio.Event()
     w.mailer.held["evt-slow:submission_received"] = slow
-    fast = source(received(), "evt-fast")
-    held = source(received(), "evt-slow")
-    handling = asyncio.create_task(w.handle(fast, held))
+    handling = asyncio.create_task(w.handle(source(received(), "evt-fast"), source(received(), "evt-slow")))
 
-    async def recorded(notice_id: str) -> bool:
-        for _ in range(5000):
-            entry = w.ledger.entries.get(notice_id)
-            if entry is not None and entry.state is State.SENT:
-                return True
-            await asyncio.sleep(0.001)
-        return False
-
-    # A crash now would repeat only the notice still in flight: the other one is in the ledger already.
-    assert await recorded("evt-fast:submission_received")
-    assert w.ledger.entries["evt-slow:submission_received"].state is State.PENDING
+    assert await _recorded(w, "evt-fast:submission_received")
+    assert await _recorded(w, "evt-slow:submission_received")
+    assert not handling.done()  # the slow answer has not come
     slow.set()
     await handling
     assert w.ledger.entries["evt-slow:submission_received"].state is State.SENT
+    assert len(w.mailer.sent) == 2
+
+
+async def test_a_message_refused_at_its_end_is_recorded_failed_in_place_of_sent(w: Wiring) -> None:
+    w.mailer.permanent.add(FILER)
+    w.mailer.at_end.add(FILER)
+    await w.handle(source(not_eligible(), "evt-ne"))
+
+    (entry,) = w.ledger.entries.values()
+    assert (entry.state, entry.attempts, entry.reason) == (State.FAILED, 1, "550 5.1.1 [address] no such user")
+    (published,) = w.outcomes.published
+    assert isinstance(outcome_event(published), NoticeFailed)
+    assert [r.source_event_id for r in w.rejections.rejected] == ["evt-ne"]
+    assert w.mailer.sent == []
+
+
+async def test_a_message_put_off_at_its_end_is_pending_again_and_sent_once_later(w: Wiring) -> None:
+    w.mailer.temporary.add(FILER)
+    w.mailer.at_end.add(FILER)
+    with pytest.raises(TemporaryFailure):
+        await w.handle(source(not_eligible(), "evt-ne"))
+    (entry,) = w.ledger.entries.values()
+    assert (entry.state, entry.attempts) == (State.PENDING, 1)
+    assert w.outcomes.published == []
+
+    w.mailer.temporary.clear()
+    await w.handle(source(not_eligible(), "evt-ne"))
+    assert len(w.mailer.sent) == 1
+    assert (w.ledger.entries[entry.notice_id].state, w.ledger.entries[entry.notice_id].attempts) == (State.SENT, 2)
+
+
+async def _recorded(w: Wiring, notice_id: str) -> bool:
+    for _ in range(5000):
+        entry = w.ledger.entries.get(notice_id)
+        if entry is not None and entry.state is State.SENT:
+            return True
+        await asyncio.sleep(0.001)
+    return False
 
 
 async def test_a_redelivered_event_sends_nothing_and_republishes_the_same_outcome(w: Wiring) -> None:
