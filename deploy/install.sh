@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the project and its real servers need on a machine without Docker,
 # using package registries only: Python deps (uv/PyPI), the Kafka broker jars
-# (Maven Central) and the embedded FerretDB binary (Go module proxy).
-# Idempotent: each step is skipped when its result is already up to date.
-# Needs: python3, java 17+, mvn, go. State goes to $STATE_DIR (default <repo>/.state).
+# (Maven Central), the embedded FerretDB binary (Go module proxy) and promtool (Debian's
+# prometheus package). Idempotent: each step is skipped when its result is already up to date.
+# Needs: python3, java 17+, mvn, go; apt-get and dpkg-deb for promtool. State goes to
+# $STATE_DIR (default <repo>/.state).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
