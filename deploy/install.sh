@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the project and its real servers need on a machine without Docker,
 # using package registries only: Python deps (uv/PyPI), the Kafka broker jars
-# (Maven Central) and the embedded FerretDB binary (Go module proxy).
-# Idempotent: each step is skipped when its result is already up to date.
-# Needs: python3, java 17+, mvn, go. State goes to $STATE_DIR (default <repo>/.state).
+# (Maven Central), the embedded FerretDB binary (Go module proxy) and promtool (Debian's
+# prometheus package). Idempotent: each step is skipped when its result is already up to date.
+# Needs: python3, java 17+, mvn, go; apt-get and dpkg-deb for promtool. State goes to
+# $STATE_DIR (default <repo>/.state).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -78,5 +79,36 @@ elif [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
   fi
 else
   say "chromium: missing (install Debian's chromium package for the dashboard test)"
+fi
+# 5. promtool, which checks the monitoring profile's Prometheus configuration and alert rules
+# (deploy/monitoring). Debian's prometheus package ships it; `apt-get download` needs no root,
+# and only the promtool binary is taken out of the package (dpkg-deb -x), not installed.
+promtool="$STATE_DIR/bin/promtool"
+if [[ -x "$promtool" ]] && "$promtool" --version >/dev/null 2>&1; then
+  say "promtool: $promtool is installed"
+elif ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-deb >/dev/null 2>&1; then
+  say "promtool: missing (needs apt-get and dpkg-deb to take it from Debian's prometheus package)"
+else
+  # The package stays in the cache: a lost binary is taken out of it again without a download.
+  debs="$STATE_DIR/cache/debs"
+  mkdir -p "$debs"
+  cached() { shopt -s nullglob; found=("$debs"/prometheus_*.deb); shopt -u nullglob; ((${#found[@]} == 1)); }
+  if ! cached; then
+    say "promtool: apt-get download prometheus into $debs"
+    rm -f "$debs"/prometheus_*.deb
+    fetch_deb() { (cd "$debs" && apt-get download prometheus) >"$STATE_DIR/apt-prometheus.log" 2>&1; }
+    # A fresh machine may have no package lists yet: refresh them once (root only) and retry.
+    if ! fetch_deb && [[ "$(id -u)" == 0 ]]; then
+      apt-get update -qq >>"$STATE_DIR/apt-prometheus.log" 2>&1 && fetch_deb || true
+    fi
+    cached || { tail -n 20 "$STATE_DIR/apt-prometheus.log" >&2; die "apt-get download prometheus failed"; }
+  fi
+  deb="${found[0]}"
+  rm -rf "$debs/prometheus.x"
+  dpkg-deb -x "$deb" "$debs/prometheus.x"
+  mv "$debs/prometheus.x/usr/bin/promtool" "$promtool.tmp"
+  rm -rf "$debs/prometheus.x"
+  mv "$promtool.tmp" "$promtool"
+  say "promtool: $("$promtool" --version 2>&1 | head -n 1)"
 fi
 say "done (state in $STATE_DIR)"

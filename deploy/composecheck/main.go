@@ -21,6 +21,8 @@ func main() {
 	options, err := cli.NewProjectOptions(
 		[]string{os.Args[1]},
 		cli.WithOsEnv,
+		// COMPOSE_PROFILES enables profiles as `docker compose` does (it needs the environment first).
+		cli.WithDefaultProfiles(),
 		cli.WithName("residence"),
 	)
 	if err != nil {

@@ -7,19 +7,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parents[3]
 CHECKER_SOURCE = REPO / "deploy" / "composecheck"
 CHECKER = Path(os.environ.get("STATE_DIR", REPO / ".state")) / "bin" / "composecheck"
 APP_SERVICES = ("intake", "eligibility", "notification", "reporting")
 REQUIRED = {"JWT_PUBLIC_KEY": "-----BEGIN PUBLIC KEY-----", "MAIL_FROM": "noreply@example.jp"}
+MONITORING = REPO / "deploy" / "monitoring"
 
 
 def load(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     if not CHECKER.exists() or CHECKER.stat().st_mtime < (CHECKER_SOURCE / "main.go").stat().st_mtime:
         CHECKER.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run(["go", "build", "-o", str(CHECKER), "."], cwd=CHECKER_SOURCE, check=True, timeout=600)
-    clean = {k: v for k, v in os.environ.items() if k not in REQUIRED}
+    clean = {k: v for k, v in os.environ.items() if k not in REQUIRED and k != "COMPOSE_PROFILES"}
     return subprocess.run(
         [str(CHECKER), str(REPO / "docker-compose.yml")],
         capture_output=True,
@@ -32,6 +34,14 @@ def load(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def project() -> dict[str, Any]:
     result = load(REQUIRED)
+    assert result.returncode == 0, result.stderr
+    loaded: dict[str, Any] = json.loads(result.stdout)
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def monitored() -> dict[str, Any]:
+    result = load({**REQUIRED, "COMPOSE_PROFILES": "monitoring"})
     assert result.returncode == 0, result.stderr
     loaded: dict[str, Any] = json.loads(result.stdout)
     return loaded
@@ -88,3 +98,38 @@ def test_every_service_is_built_from_the_one_dockerfile_with_its_name(project: d
         assert Path(build["context"]) == REPO, name
         assert build["args"] == {"SERVICE": name}, name
     assert not list((REPO / "services").glob("*/Dockerfile")), "one Dockerfile for all four services"
+
+
+def test_the_monitoring_profile_adds_prometheus_and_grafana_only_when_asked_for(
+    project: dict[str, Any], monitored: dict[str, Any]
+) -> None:
+    assert set(monitored["services"]) == set(project["services"]) | {"prometheus", "grafana"}
+    for name in ("prometheus", "grafana"):
+        assert monitored["services"][name]["profiles"] == ["monitoring"], name
+        assert monitored["services"][name]["healthcheck"]["test"], name
+    assert monitored["services"]["grafana"]["depends_on"]["prometheus"]["condition"] == "service_healthy"
+
+
+def mounts(service: dict[str, Any]) -> dict[str, tuple[Path, bool]]:
+    return {
+        v["target"]: (Path(v["source"]), v.get("read_only", False)) for v in service["volumes"] if v["type"] == "bind"
+    }
+
+
+def test_prometheus_and_grafana_read_the_committed_monitoring_files(monitored: dict[str, Any]) -> None:
+    assert mounts(monitored["services"]["prometheus"]) == {"/etc/prometheus": (MONITORING / "prometheus", True)}
+    assert "--config.file=/etc/prometheus/prometheus.yml" in monitored["services"]["prometheus"]["command"]
+    provider = yaml.safe_load((MONITORING / "grafana" / "provisioning" / "dashboards" / "residence.yml").read_text())
+    assert mounts(monitored["services"]["grafana"]) == {
+        "/etc/grafana/provisioning": (MONITORING / "grafana" / "provisioning", True),
+        provider["providers"][0]["options"]["path"]: (MONITORING / "grafana" / "dashboards", True),
+    }
+
+
+def test_prometheus_scrapes_each_service_at_its_compose_name_and_http_port(monitored: dict[str, Any]) -> None:
+    config = yaml.safe_load((MONITORING / "prometheus" / "prometheus.yml").read_text())
+    targets = [t for job in config["scrape_configs"] for static in job["static_configs"] for t in static["targets"]]
+    assert sorted(t.split(":")[0] for t in targets) == sorted(APP_SERVICES)
+    for target in targets:
+        host, port = target.split(":")
+        assert monitored["services"][host]["environment"]["HTTP_PORT"] == port, target
