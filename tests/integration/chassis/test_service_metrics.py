@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from prometheus_client.parser import text_string_to_metric_families
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.cloudevents import Inbound
@@ -17,18 +16,8 @@ from contracts.examination import DocumentsSubmitted
 from tests.integration.chassis.test_delivery import committed_offset
 from tests.integration.fast_delivery import FAST_DELIVERY
 from tests.integration.kafka_helpers import cloudevent, create_topics, eventually, produce, scratch_topic
+from tests.integration.metrics_text import samples
 from tests.running import running
-
-Samples = dict[str, dict[tuple[tuple[str, str], ...], float]]
-
-
-def samples(text: str) -> Samples:
-    """Every sample of an exposition (which must parse), by name and then by its sorted labels."""
-    found: Samples = {}
-    for family in text_string_to_metric_families(text):
-        for sample in family.samples:
-            found.setdefault(sample.name, {})[tuple(sorted(sample.labels.items()))] = sample.value
-    return found
 
 
 def submitted() -> DocumentsSubmitted:
@@ -62,12 +51,12 @@ async def test_consumed_and_handled_records_are_counted_and_the_lag_gauge_is_the
         metrics = samples((await client.get("/metrics")).text)
         hold.set()
 
-    by_subscription = (("group", group), ("topic", topic.name))
-    assert metrics["delivery_consumer_lag"][(("group", group), ("partition", "0"), ("topic", topic.name))] == 3
-    assert metrics["delivery_records_consumed_total"][by_subscription] == len(seen)
-    assert metrics["delivery_records_handled_total"][by_subscription] == 2
-    assert metrics["delivery_batch_duration_seconds_count"][by_subscription] >= 1
-    assert metrics["service_ready"][()] == 1
+    subscription = (("group", group), ("topic", topic.name))
+    assert metrics["delivery_consumer_lag", (("group", group), ("partition", "0"), ("topic", topic.name))] == 3
+    assert metrics["delivery_records_consumed_total", subscription] == len(seen)
+    assert metrics["delivery_records_handled_total", subscription] == 2
+    assert metrics["delivery_batch_duration_seconds_count", subscription] >= 1
+    assert metrics["service_ready", ()] == 1
 
 
 async def _committed(kafka: str, topic: str, group: str, offset: int) -> bool:

@@ -4,11 +4,11 @@ outbox's backlog, and has a lag gauge for each partition of each topic it consum
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from prometheus_client.parser import text_string_to_metric_families
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.intake.settings import IntakeSettings
 from tests.integration.kafka_helpers import eventually
+from tests.integration.metrics_text import groups_with_lag, samples
 from tests.running import running
 
 from .support import isolated, name_of
@@ -36,22 +36,17 @@ async def test_metrics_count_api_requests_and_tell_the_outbox_backlog_and_every_
         await eventually(lambda: _markers(database, 1))  # the submissions' own events are published
         text = (await client.get("/metrics")).text
 
-    samples = {
-        (s.name, tuple(sorted(s.labels.items()))): s.value
-        for f in text_string_to_metric_families(text)
-        for s in f.samples
-    }
+    found = samples(text)
     assert first.status_code == 202
     posted = (("method", "POST"), ("route", "/v1/applications"), ("status", "202"))
-    assert samples["http_requests_total", posted] == 2
+    assert found["http_requests_total", posted] == 2
     read = (("method", "GET"), ("route", "/v1/applications/{number}"), ("status", "404"))
-    assert samples["http_requests_total", read] == 1
-    assert samples["outbox_pending_events", ()] == 2
-    assert 10 <= samples["outbox_oldest_pending_age_seconds", ()] < 60
-    lag = {dict(labels)["group"] for (name, labels) in samples if name == "delivery_consumer_lag"}
-    assert lag == {d.group_id for d in service.deliveries}
+    assert found["http_requests_total", read] == 1
+    assert found["outbox_pending_events", ()] == 2
+    assert 10 <= found["outbox_oldest_pending_age_seconds", ()] < 60
+    assert groups_with_lag(found) == {d.group_id for d in service.deliveries}
     assert all(d.group_id.startswith(name_of(settings)) for d in service.deliveries)
-    assert samples["service_ready", ()] == 1
+    assert found["service_ready", ()] == 1
 
 
 async def _markers(database: AsyncDatabase[dict[str, Any]], count: int) -> bool:
