@@ -249,8 +249,14 @@ def subscribe(broker: KafkaBroker, delivery: Delivery, *, service: str) -> None:
     async def decoder(message: StreamMessage[Any], _original: Any) -> list[Inbound[Any]]:
         return [decode(record, topic, model) for record in message.raw_message]
 
+    # The label children are looked up once: the hot path only adds and observes.
+    consumed = delivery.health.consumed.labels(topic.name, delivery.group_id)
+    duration = delivery.health.batch_duration.labels(topic.name, delivery.group_id)
+
     async def on_batch(events: list[Any]) -> None:
-        await delivery.deliver(events)
+        consumed.inc(len(events))
+        with duration.time():
+            await delivery.deliver(events)
 
     # The annotation is what FastStream validates against and documents in AsyncAPI; the
     # decoder already built these instances, so pydantic passes them through unrevalidated.

@@ -7,13 +7,26 @@ Prometheus conventions (`_total`, base units) in one registry per service, so th
 two services built in one process (tests) never share a metric.
 """
 
-from prometheus_client import CollectorRegistry, Counter, Gauge
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+BATCH_SECONDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)
+"""A batch takes milliseconds to seconds; one waiting out an outage takes as long as the outage."""
 
 
 class DeliveryHealth:
     def __init__(self, registry: CollectorRegistry) -> None:
         self._paused: dict[str, str] = {}
         labels = ["topic", "group"]
+        self.consumed = Counter(
+            "delivery_records_consumed", "Records consumed from their topic, in batches.", labels, registry=registry
+        )
+        self.batch_duration = Histogram(
+            "delivery_batch_duration_seconds",
+            "Time to settle one consumed batch (handled, parked or dead-lettered), waits out of failures included.",
+            labels,
+            buckets=BATCH_SECONDS,
+            registry=registry,
+        )
         self.handled = Counter(
             "delivery_records_handled", "Records handled by their subscription.", labels, registry=registry
         )

@@ -2,8 +2,10 @@
 
 Liveness says the process answers; readiness says the broker and the database are
 reachable and no subscription is waiting out a transient failure, so an orchestrator
-sends no work before they are. /metrics serves the service's metrics to Prometheus. Services add their
-own routes (intake's API, reporting's figures) to the same application.
+sends no work before they are. /metrics serves the service's metrics to Prometheus, with every HTTP
+request counted by route and status and `service_ready` as readiness says it at that moment (see
+chassis.http_metrics). Services add their own routes (intake's API, reporting's figures) to the same
+application.
 """
 
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -11,6 +13,8 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
+
+from chassis.http_metrics import HttpMetrics, MeasureRequests
 
 PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 Lifespan = Callable[[], AbstractAsyncContextManager[None]]
@@ -22,6 +26,7 @@ def create_app(
     lifespan: Lifespan,
     checks: dict[str, Callable[[], Awaitable[bool]]],
     metrics: Callable[[], Awaitable[str]] | None = None,
+    http_metrics: HttpMetrics | None = None,
     title: str | None = None,
     description: str | None = None,
 ) -> FastAPI:
@@ -31,6 +36,14 @@ def create_app(
             yield
 
     app = FastAPI(title=title or service, description=description or "", lifespan=app_lifespan)
+    if http_metrics is not None:
+        app.add_middleware(MeasureRequests, metrics=http_metrics)
+
+    async def readiness() -> dict[str, bool]:
+        results = {name: await check() for name, check in checks.items()}
+        if http_metrics is not None:
+            http_metrics.ready.set(all(results.values()))
+        return results
 
     @app.get("/health/live", tags=["health"], summary="The process is alive")
     async def live() -> dict[str, str]:
@@ -43,7 +56,7 @@ def create_app(
         responses={503: {"description": "A dependency is unreachable"}},
     )
     async def ready() -> JSONResponse:
-        results = {name: await check() for name, check in checks.items()}
+        results = await readiness()
         ok = all(results.values())
         return JSONResponse(
             {
@@ -64,6 +77,7 @@ def create_app(
             responses={200: {"content": {"text/plain": {}}}},
         )
         async def metrics_text() -> Response:
+            await readiness()
             return Response(await metrics(), media_type=PROMETHEUS_CONTENT_TYPE)
 
     return app

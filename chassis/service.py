@@ -27,6 +27,8 @@ from chassis.delivery import BatchHandler, Delivery, group_id, subscribe
 from chassis.errors import is_transient
 from chassis.health import DeliveryHealth
 from chassis.http import create_app
+from chassis.http_metrics import HttpMetrics
+from chassis.lag import ConsumerLag, KafkaOffsets
 from chassis.producer import Producer
 from chassis.publishing import EventPublisher
 from chassis.release import ParkedReleaser
@@ -55,6 +57,15 @@ class Service:
         self.clock = clock or SystemClock()
         self.registry = CollectorRegistry()
         self.health = DeliveryHealth(self.registry)
+        self.http_metrics = HttpMetrics(self.registry)
+        self._offsets = KafkaOffsets(
+            settings.bootstrap_servers,
+            lambda: [(d.topic.name, d.group_id) for d in self.deliveries],
+            client_id=f"{name}-lag",
+        )
+        self.lag = ConsumerLag(self._offsets.read)
+        self.registry.register(self.lag)
+        self._lag_readable = False
         self.broker = make_broker(name, settings)
         self.mongo = mongo.connect(settings.mongodb_uri)
         self.database = self.mongo[settings.database_name(name)]
@@ -127,15 +138,18 @@ class Service:
         await persistently(self.producer.start, backoff, what="start the Kafka producer")
         await self.broker.start()
         self._tasks = [asyncio.create_task(self._supervise(name, task), name=name) for name, task in self._background]
+        self._lag_readable = True
         log.info("service started", inputs=[t.name for t in self.inputs], outputs=list(self.publisher.topics))
         try:
             yield
         finally:
+            self._lag_readable = False
             for running in self._tasks:
                 running.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
             await self.broker.stop()
             await self.producer.stop()
+            await self._offsets.close()
             await self.mongo.close()
             log.info("service stopped")
 
@@ -171,6 +185,8 @@ class Service:
         await releaser.run()
 
     async def metrics_text(self) -> str:
+        if self._lag_readable:  # only while running: an application built but not started reads no Kafka
+            await self.lag.refresh()
         own = generate_latest(self.registry).decode()
         return "".join([own, *[await exposition() for exposition in self._expositions]])
 
@@ -185,6 +201,7 @@ class Service:
                 **self._checks,
             },
             metrics=self.metrics_text,
+            http_metrics=self.http_metrics,
             description=self.description,
             **app_options,
         )

@@ -9,6 +9,7 @@ Consumes:
   result-delivered (.v1): the examination's steps move the status
 - notification.notice-sent.v1: a note on the timeline
 HTTP (/v1, bearer JWT): submit one or a batch, read status and timeline, proof of a pending application, withdraw.
+Metrics: the outbox's backlog (outbox_pending_events, outbox_oldest_pending_age_seconds) beside the chassis's.
 Produces (each keyed by application id, through the outbox in the application's document):
 - intake.application-received.v1, intake.application-accepted.v1, intake.application-not-eligible.v1,
   intake.application-withdrawn.v1, intake.application-status-changed.v1
@@ -30,6 +31,7 @@ from services.intake.adapters.api.idempotency import Idempotency
 from services.intake.adapters.api.routes import ApiDeps, api_router
 from services.intake.adapters.idempotency_store import INDEXES as IDEMPOTENCY_INDEXES
 from services.intake.adapters.idempotency_store import MongoIdempotencyKeys
+from services.intake.adapters.outbox_metrics import OutboxBacklog
 from services.intake.adapters.publishing import DeferringFlush, KafkaPublisher
 from services.intake.adapters.subscribers import assessed, notice_sent, on_examination, on_progress, on_submitted
 from services.intake.domain import inputs
@@ -72,6 +74,7 @@ def build(settings: IntakeSettings, *, clock: Clock | None = None, name: str = N
     service.consume(topic(t.EXAMINATION_RESULT_DELIVERED), examined(inputs.from_result_delivered))
     service.consume(topic(t.NOTIFICATION_NOTICE_SENT), on_progress(core.progress, notice_sent))
     service.background("outbox-relay", lambda: core.relay.run(settings.outbox_relay_interval_seconds))
+    service.metrics(OutboxBacklog(core.applications.markers, clock).exposition)
     service.route(api_router(core.api()))
     service.on_startup(core.start)
     return service

@@ -15,7 +15,8 @@ Produces:
   notification.notice-sent.v1          a notice was handed to the mail server (id `<notice_id>:sent`)
   notification.notice-failed.v1        the mail server refused it for good (id `<notice_id>:failed`);
                                        the source event also goes to its topic's `.dlq` with the reason
-Sends: e-mail over SMTP (SMTP_*), at most SMTP_MAX_CONNECTIONS at once; readiness check `smtp`.
+Sends: e-mail over SMTP (SMTP_*), at most SMTP_MAX_CONNECTIONS at once; readiness check `smtp`;
+  each answer counted in notification_notices_total{kind,outcome} on /metrics.
 Runs: smtp-connections (closes idle connections; says QUIT at shutdown).
 Owns: the `notification` database: notices and notice_outcomes (the ledger), contacts (the projection),
   parked_records (the chassis's: events waiting for their application's acceptance).
@@ -35,6 +36,7 @@ from services.notification.adapters import ledger
 from services.notification.adapters.contacts import MongoContacts
 from services.notification.adapters.kafka import KafkaOutcomes
 from services.notification.adapters.mail.render import TEMPLATES_DIR, Renderer
+from services.notification.adapters.metrics import notice_tally
 from services.notification.adapters.smtp import SmtpMailer
 from services.notification.adapters.smtp_pool import SmtpConfig, SmtpPool
 from services.notification.adapters.subscribers import subscriber
@@ -109,6 +111,7 @@ def build(
         sender=settings.mail_from,
         message_id_domain=settings.mail_domain,
         concurrency=settings.smtp_max_connections * RENDER_AHEAD,
+        tally=notice_tally(service.registry),
     )
     notifier = Notifier(
         Planner(MongoContacts(service.database), load_tariff(settings.tariff_path), settings.organisation_language),

@@ -1,7 +1,7 @@
 """Which outbox events are still to be published: one small marker per (application, version).
 
 A write that adds events to an application inserts the marker `<id>/<version>`
-first; publishing deletes the markers of every version it covered. The collection
+first, with how many events it adds; publishing deletes the markers of every version it covered. The collection
 stays as small as what is pending, so the relay's scan of it is cheap even where
 only `_id` lookups are (FerretDB 1.x), and marking sent never rewrites an
 application. A marker whose write never landed (the writer died) is cleared once
@@ -26,10 +26,23 @@ class OutboxMarkers:
     def __init__(self, database: AsyncDatabase[Document]):
         self.collection = database[OUTBOX_PENDING]
 
-    async def add(self, written: Iterable[tuple[str, int]], at: datetime) -> set[str]:
-        """Marks (application id, version) pairs pending; returns the markers that were new."""
-        documents = [{"_id": marker_id(a, v), "application_id": a, "version": v, "at": at} for a, v in written]
+    async def add(self, written: Iterable[tuple[str, int, int]], at: datetime) -> set[str]:
+        """Marks (application id, version, events added) pending; returns the markers that were new."""
+        documents = [
+            {"_id": marker_id(a, v), "application_id": a, "version": v, "at": at, "events": n} for a, v, n in written
+        ]
         return await insert_new(self.collection, documents)
+
+    async def backlog(self) -> tuple[int, datetime | None]:
+        """How many events are pending, and when the oldest pending marker was written (None: nothing pending).
+
+        A sum over the markers and the first by time: both read the whole collection on FerretDB, which is
+        as small as what is pending. Markers written before they carried `events` count none.
+        """
+        summing = await self.collection.aggregate([{"$group": {"_id": None, "n": {"$sum": "$events"}}}])
+        summed = await summing.to_list()
+        oldest = await self.collection.find({}, {"at": 1}).sort("at", 1).limit(1).to_list()
+        return (summed[0]["n"] if summed else 0), (oldest[0]["at"] if oldest else None)
 
     async def versions(self, application_ids: set[str]) -> dict[str, set[int]]:
         found: dict[str, set[int]] = {}

@@ -83,7 +83,7 @@ class MongoApplications:
         ids = {a.state.application_id for a in applications}
         await insert_new(self.numbers, [_reference(a.state.provisional_number, a) for a in applications])
         ours = await self.markers.add(
-            ((a.state.application_id, a.version) for a in applications if a.outbox), self.clock.now()
+            ((a.state.application_id, a.version, len(a.outbox)) for a in applications if a.outbox), self.clock.now()
         )
         existed = ids - await insert_new(self.applications, [to_document(a) for a in applications])
         # Our markers for applications stored before: their events are not pending again.
@@ -98,7 +98,9 @@ class MongoApplications:
         if won:
             numbered = [c.after for c in won if c.after.state.receipt_number != c.before.state.receipt_number]
             await insert_new(self.numbers, [_reference(s.state.receipt_number or "", s) for s in numbered])
-            await self.markers.add(((c.after.state.application_id, c.after.version) for c in won if c.new_events), now)
+            await self.markers.add(
+                ((c.after.state.application_id, c.after.version, len(c.new_events)) for c in won if c.new_events), now
+            )
             await self._write_all([_write(c) for c in won])
         if lost:
             current = await self.get_many([c.after.state.application_id for c in lost])

@@ -6,10 +6,11 @@ notices already in flight instead of all happening before the first one leaves.
 The slots number a few more than the mailer's connections, so a connection never
 waits for a render. Results come back in order, one per notice: a delivery, a
 permanent refusal, or the exception (a `TemporaryFailure` to retry, anything else a bug).
+Each answer is also told to `tally` (notice kind, outcome sent|failed|postponed), for the metrics.
 """
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -53,11 +54,20 @@ class _Unheeded:
 
 
 UNHEEDED = _Unheeded()
+Tally = Callable[[str, str], None]
+"""Told (notice kind, outcome) once per answer of the mail server: `sent`, `failed` or `postponed`."""
 
 
 class Sender:
     def __init__(
-        self, mailer: Mailer, renderer: Renderer, *, sender: str, message_id_domain: str, concurrency: int
+        self,
+        mailer: Mailer,
+        renderer: Renderer,
+        *,
+        sender: str,
+        message_id_domain: str,
+        concurrency: int,
+        tally: Tally | None = None,
     ) -> None:
         self._mailer = mailer
         self._renderer = renderer
@@ -65,6 +75,7 @@ class Sender:
         self._envelope_sender = mime.sender_address(sender)[1]
         self._message_id_domain = message_id_domain
         self._concurrency = concurrency
+        self._tally = tally or (lambda kind, outcome: None)
 
     def message_id(self, notice_id: str) -> str:
         return mime.message_id(notice_id, self._message_id_domain)
@@ -105,8 +116,10 @@ class Sender:
         try:
             result = await self._mailer.send(mail, hand)
         except TemporaryFailure as error:
+            self._tally(str(notice.kind), "postponed")
             log.warning("notice not sent yet; will retry", **_about(notice, source), error=str(error))
             raise
+        self._tally(str(notice.kind), "failed" if isinstance(result, Undeliverable) else "sent")
         if isinstance(result, Undeliverable):
             log.warning("notice refused by the mail server", **_about(notice, source), reason=result.reason)
         elif result.refused:

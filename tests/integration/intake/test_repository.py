@@ -260,7 +260,7 @@ async def test_an_application_stored_in_the_nested_layout_reads_back_with_its_pe
         for event_id, entry in document["outbox"].items()
     }
     await applications.applications.insert_one(document)
-    await applications.markers.add([(stored.state.application_id, 1)], datetime.now(UTC))
+    await applications.markers.add([(stored.state.application_id, 1, 1)], datetime.now(UTC))
 
     found = (await applications.get_many([stored.state.application_id]))[stored.state.application_id]
 

@@ -40,7 +40,7 @@ from services.notification.handlers.ports import (
     TemporaryFailure,
     Undeliverable,
 )
-from services.notification.handlers.sending import Sender
+from services.notification.handlers.sending import Sender, Tally
 
 SENDER = "在留申請オンラインシステム <noreply@example.go.jp>"
 DOMAIN = "notice.example.go.jp"
@@ -189,10 +189,10 @@ class Wiring:
         await self.notifier.handle(list(events), self.rejections)
 
 
-def wire(renderer: Renderer, tariff: Tariff) -> Wiring:
+def wire(renderer: Renderer, tariff: Tariff, tally: Tally | None = None) -> Wiring:
     contacts, ledger, mailer, outcomes = FakeContacts(), FakeLedger(), FakeMailer(), FakeOutcomes()
     clock = FixedClock(NOW)
-    sender = Sender(mailer, renderer, sender=SENDER, message_id_domain=DOMAIN, concurrency=4)
+    sender = Sender(mailer, renderer, sender=SENDER, message_id_domain=DOMAIN, concurrency=4, tally=tally)
     notifier = Notifier(Planner(contacts, tariff, "ja"), ledger, sender, outcomes, clock, persist(Backoff(1, 1)))
     return Wiring(notifier, contacts, ledger, mailer, outcomes, FakeRejections(), clock)
 
