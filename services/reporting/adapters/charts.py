@@ -13,7 +13,7 @@ from typing import Final
 from services.reporting.domain.history import FiguresHistory
 
 WIDTH, HEIGHT = 560, 200
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 30, 24
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 42, 24
 COLOURS: Final = ("#1f5fa8", "#b3261e", "#2e7d32", "#8e24aa", "#ef6c00", "#00838f", "#5d4037")
 
 
@@ -40,8 +40,16 @@ def _points(values: Sequence[int | None], top: int) -> list[list[tuple[float, fl
     return [run for run in runs if run]
 
 
-def line_chart(chart_id: str, title: str, hours: Sequence[str], series: Mapping[str, Sequence[int | None]]) -> str:
-    """An SVG of each series over `hours` (`YYYY-MM-DDTHH`), with the latest value in the legend."""
+def line_chart(
+    chart_id: str,
+    title: str,
+    hours: Sequence[str],
+    series: Mapping[str, Sequence[int | None]],
+    *,
+    totals: bool = False,
+) -> str:
+    """An SVG of each series over `hours` (`YYYY-MM-DDTHH`); the legend gives each series' latest
+    value, or with `totals` its sum over the hours (counts per hour: the current hour has barely begun)."""
     top = nice_ceiling(max((v for values in series.values() for v in values if v is not None), default=0))
     parts = [
         f'<svg id="{escape(chart_id)}" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
@@ -56,8 +64,9 @@ def line_chart(chart_id: str, title: str, hours: Sequence[str], series: Mapping[
     for i, hour in enumerate(hours):
         if i % 6 == 0 or i == len(hours) - 1:
             x = LEFT + (WIDTH - LEFT - RIGHT) * i / span
+            anchor = "end" if i == len(hours) - 1 else "middle"
             parts.append(
-                f'<text x="{x:.1f}" y="{HEIGHT - 6}" class="axis" text-anchor="middle">{escape(hour[-2:])}:00</text>'
+                f'<text x="{x:.1f}" y="{HEIGHT - 6}" class="axis" text-anchor="{anchor}">{escape(hour[-2:])}:00</text>'
             )
     if not series:
         parts.append(f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" class="empty" text-anchor="middle">nothing yet</text>')
@@ -72,12 +81,16 @@ def line_chart(chart_id: str, title: str, hours: Sequence[str], series: Mapping[
                 else f'<circle cx="{run[0][0]:.1f}" cy="{run[0][1]:.1f}" r="2.5" fill="{colour}" '
                 f'data-series="{escape(name)}"/>'
             )
-        latest = next((v for v in reversed(values) if v is not None), None)
-        label = f"{name} {latest if latest is not None else '–'}"
+        shown = (
+            sum(v for v in values if v is not None)
+            if totals
+            else next((v for v in reversed(values) if v is not None), None)
+        )
+        label = f"{name} {shown if shown is not None else '–'}"
         slot = min(150, (WIDTH - LEFT - RIGHT) // len(series))
         x = WIDTH - RIGHT - slot * (len(series) - n)
-        parts.append(f'<rect x="{x}" y="20" width="10" height="3" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 14}" y="25" class="legend">{escape(label)}</text>')
+        parts.append(f'<rect x="{x}" y="27" width="10" height="3" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 14}" y="32" class="legend">{escape(label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -94,22 +107,25 @@ def render_charts(history: FiguresHistory) -> str:
         (
             line_chart(
                 "chart-applications",
-                "Applications per hour (JST)",
+                "Applications per hour (JST; legend: 24 h totals)",
                 hours,
                 {"received": [r.received for r in history.hours], "decided": [r.decided for r in history.hours]},
+                totals=True,
             ),
             line_chart(
                 "chart-notices",
-                "Notices per hour",
+                "Notices per hour (legend: 24 h totals)",
                 hours,
                 {"sent": [r.notices_sent for r in history.hours], "failed": [r.notices_failed for r in history.hours]},
+                totals=True,
             ),
             line_chart("chart-lag", "Consumer lag per service (highest in the hour)", hours, lag),
             line_chart(
                 "chart-dead-letters",
-                "Dead letters per hour",
+                "Dead letters per hour (legend: 24 h total)",
                 hours,
                 {"dead letters": [r.dead_letters for r in history.hours]},
+                totals=True,
             ),
         )
     )

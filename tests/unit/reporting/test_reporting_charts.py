@@ -31,3 +31,8 @@ def test_names_are_escaped() -> None:
     svg = line_chart("chart-x", "<b>", HOURS, {'x"><script>': [1, 2, 3, 4]})
     assert "<script>" not in svg
     assert "<b>" not in svg
+
+
+def test_counts_per_hour_can_show_their_total_over_the_hours_in_the_legend() -> None:
+    svg = line_chart("chart-x", "Things", HOURS, {"sent": [1, None, 4, 0]}, totals=True)
+    assert ">sent 5</text>" in svg
