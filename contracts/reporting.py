@@ -29,3 +29,6 @@ class FiguresSnapshot(Payload):
     """Active approvals whose periodic report is due within 30 days, or overdue but not yet lapsed."""
     consumer_lag: dict[str, int] = Field(default_factory=dict)
     """Records not yet consumed by reporting, per topic name."""
+    service_lag: dict[str, int] = Field(default_factory=dict)
+    """Records each service has yet to consume, summed over its consumer groups (`<service>.<topic>`):
+    the whole system's lag, per service. Added within v1; absent from older snapshots."""

@@ -12,12 +12,15 @@ Produces:
   reporting.approval-changed.v1  granted, reminder_due, deadline_near, lapsed, renewed, staff_added,
                                  staff_removed, revoked (from each approval's outbox)
   reporting.figures.v1           a FiguresSnapshot every FIGURES_INTERVAL_SECONDS
-Serves: GET /figures (JSON), GET /dashboard (HTML), and its figures on the chassis's GET /metrics
+Serves: GET /figures and /figures/history (JSON), GET /dashboard (HTML, charts as inline SVG), and its
+  figures on the chassis's GET /metrics
   (Prometheus text 0.0.4, after the delivery metrics).
 Runs: scheduler (reminders, deadlines, lapses; at start, then every SCHEDULE_INTERVAL_SECONDS),
-  outbox-relay, figures-broadcast, figures-rollup.
+  outbox-relay, figures-broadcast, figures-rollup, figures-history (each service's lag and the
+  dead letters, sampled every HISTORY_SAMPLE_SECONDS into hourly buckets).
 Owns: the `reporting` database: approval_versions, relay_claims, scheduler_runs (the approvals
-  and their schedule), seen_events, figure_inbox, figure_rollups (the figures); the chassis's
+  and their schedule), seen_events, figure_inbox, figure_rollups (the figures), figure_hours (the
+  hourly samples); the chassis's
   parked_records (bureau events that came before their grant).
 """
 
@@ -31,13 +34,16 @@ from chassis.clock import Clock, SystemClock
 from chassis.service import Service
 from contracts import topics as catalogue
 from services.reporting.adapters import approvals, ledger
+from services.reporting.adapters.hourly_samples import MongoHourlySamples
 from services.reporting.adapters.http import figures_exposition, figures_router
 from services.reporting.adapters.kafka_lag import KafkaLag
 from services.reporting.adapters.publishing import KafkaPublisher
 from services.reporting.adapters.subscribers import subscriber
 from services.reporting.adapters.validity_file import load_validity
+from services.reporting.domain.history import retained
 from services.reporting.handlers.bureau import BureauHandler
 from services.reporting.handlers.figures import FiguresBroadcast, FiguresCounter, FiguresReport
+from services.reporting.handlers.history import History
 from services.reporting.handlers.outbox import Outbox
 from services.reporting.handlers.scheduler import Scheduler
 from services.reporting.settings import ReportingSettings
@@ -79,7 +85,10 @@ def build(
     grace = timedelta(seconds=settings.outbox_grace_seconds)
     store = approvals.MongoApprovalStore(service.database, wall=wall, relay_stale=grace)
     figures_ledger = ledger.MongoFiguresLedger(
-        service.database, wall=wall, margin=timedelta(seconds=settings.figures_rollup_margin_seconds)
+        service.database,
+        wall=wall,
+        margin=timedelta(seconds=settings.figures_rollup_margin_seconds),
+        retain=lambda name, labels: retained(name, labels, clock.now()),
     )
     publisher = KafkaPublisher(service.publisher, changes=changes_topic, figures=figures_topic)
     outbox = Outbox(store, publisher)
@@ -100,9 +109,11 @@ def build(
     lag = KafkaLag(
         settings.kafka_bootstrap_servers,
         {delivery.topic.name: delivery.group_id for delivery in service.deliveries},
+        topics=[t.prefixed(topic_prefix).name for t in catalogue.CATALOGUE],  # every service's groups: `domain.lag`
         cache_seconds=settings.lag_cache_seconds,
     )
     report = FiguresReport(figures_ledger, store, lag, clock)
+    history = History(figures_ledger, MongoHourlySamples(service.database, wall=wall), lag, clock)
     broadcast = FiguresBroadcast(report, publisher, interval=settings.figures_interval_seconds)
     instance = f"{name}@{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     scheduler = Scheduler(store, outbox, clock, instance=instance, interval=settings.schedule_interval_seconds)
@@ -127,6 +138,7 @@ def build(
     service.background("outbox-relay", relay)
     service.background("figures-broadcast", broadcast_figures)
     service.background("figures-rollup", rollup)
-    service.route(figures_router(report))
+    service.background("figures-history", lambda: history.run(settings.history_sample_seconds))
+    service.route(figures_router(report, history))
     service.metrics(figures_exposition(report))
     return service

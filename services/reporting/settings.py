@@ -31,3 +31,5 @@ class ReportingSettings(ServiceSettings):
     figures_rollup_margin_seconds: float = Field(60.0, ge=0)
     """After this long, a counting batch whose consumer never said what it claimed is resolved from
     the seen-records: longer than any consumer stalls between the two (see adapters/ledger.py)."""
+    history_sample_seconds: float = Field(60.0, gt=0)
+    """How often each service's lag and the dead-letter total are sampled into the hourly history."""

@@ -24,7 +24,7 @@ events. Seen-records are kept: they are the memory that makes a replay count not
 
 import asyncio
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -79,7 +79,16 @@ def _inbox_entry(batch: str, at: datetime, tallies: Iterable[Tally]) -> dict[str
 
 
 class MongoFiguresLedger:
-    def __init__(self, database: AsyncDatabase[dict[str, Any]], *, wall: Clock, margin: timedelta) -> None:
+    def __init__(
+        self,
+        database: AsyncDatabase[dict[str, Any]],
+        *,
+        wall: Clock,
+        margin: timedelta,
+        retain: Callable[[str, Mapping[str, str]], bool] = lambda name, labels: True,
+    ) -> None:
+        """`retain` says which series a new generation keeps (the hourly ones age out)."""
+        self._retain = retain
         self._seen = database[SEEN]
         self._inbox = database[INBOX]
         self._rollups = database[ROLLUPS]
@@ -147,6 +156,7 @@ class MongoFiguresLedger:
         counters = [
             {"_id": series_id(name, dict(labels)), "name": name, "labels": dict(labels), "value": value}
             for (name, labels), value in sorted(totals.items())
+            if self._retain(name, dict(labels))
         ]
         try:
             await self._rollups.insert_one(

@@ -31,6 +31,7 @@ from contracts.intake import (
 )
 from contracts.notification import NoticeFailed, NoticeSent
 from contracts.organisations import ApprovalChange, ApprovalChanged
+from services.reporting.domain import history
 
 Labels = tuple[tuple[str, str], ...]
 """Label pairs sorted by name: hashable, and equal whatever order they were given in."""
@@ -56,6 +57,8 @@ METRICS: Final[Mapping[str, Metric]] = {
     "approval_changes_total": Metric(MetricKind.COUNTER, "Approval lifecycle changes, by change."),
     "approvals_by_state": Metric(MetricKind.GAUGE, "Organisations' approvals now in each state."),
 }
+DECISIONS: Final = frozenset({ApplicationStatus.GRANTED, ApplicationStatus.DENIED})
+"""The statuses an examination ends in: an application moving to one was decided that hour."""
 
 
 class Increment(BaseModel):
@@ -84,14 +87,21 @@ def increments_for(event: Payload) -> tuple[Increment, ...]:
             return (
                 increment("applications_received_total", procedure=procedure, day=day),
                 increment("applications_by_status", status=ApplicationStatus.SUBMITTED),
+                increment(history.RECEIVED, hour=history.japan_hour(event.received_at)),
             )
         case ApplicationStatusChanged():
             previous = event.previous_status or ApplicationStatus.SUBMITTED
             if previous == event.status:
                 return ()
+            decided = (
+                (increment(history.DECIDED, hour=history.japan_hour(event.changed_at), decision=event.status),)
+                if event.status in DECISIONS and previous not in DECISIONS
+                else ()
+            )
             return (
                 increment("applications_by_status", -1, status=previous),
                 increment("applications_by_status", status=event.status),
+                *decided,
             )
         case ApplicationNotEligible():
             codes = sorted({reason.code for reason in event.reasons})
@@ -99,9 +109,15 @@ def increments_for(event: Payload) -> tuple[Increment, ...]:
         case ApplicationAssessed():
             return (increment("assessments_total", outcome="eligible" if event.eligible else "not_eligible"),)
         case NoticeSent():
-            return (increment("notices_sent_total", kind=event.kind),)
+            return (
+                increment("notices_sent_total", kind=event.kind),
+                increment(history.SENT, hour=history.japan_hour(event.sent_at)),
+            )
         case NoticeFailed():
-            return (increment("notices_failed_total", kind=event.kind),)
+            return (
+                increment("notices_failed_total", kind=event.kind),
+                increment(history.FAILED, hour=history.japan_hour(event.failed_at)),
+            )
         case ApprovalChanged():
             return (increment("approval_changes_total", change=event.change), *_approval_moves(event))
     raise TypeError(f"reporting keeps no figures for {type(event).__name__}")

@@ -3,7 +3,7 @@
 Counting is a fold of the domain's `increments_for` over the events; the ledger behind
 `FiguresLedger` makes each event count exactly once however often it is delivered. A snapshot
 adds what is not a running total: active approvals whose report falls due within 30 days
-(read from reporting's own approvals) and how far behind each consumed topic is.
+(read from reporting's own approvals) and how far behind each consumed topic and each service is.
 """
 
 import asyncio
@@ -14,6 +14,7 @@ from typing import Any
 from contracts.calendar import japan_date
 from contracts.reporting import FiguresSnapshot
 from services.reporting.domain.figures import increments_for
+from services.reporting.domain.history import HOURLY
 from services.reporting.handlers.ports import (
     ApprovalStore,
     Clock,
@@ -47,9 +48,15 @@ class FiguresReport:
         # Same rule as the domain's report_due_within: due before today + 30 days, overdue included.
         before = japan_date(now) + timedelta(days=DUE_WITHIN_DAYS)
         counters, due, lag = await asyncio.gather(
-            self._ledger.counters(), self._approvals.count_report_due(before), self._lag.lag()
+            self._ledger.counters(), self._approvals.count_report_due(before), self._lag.read()
         )
-        return FiguresSnapshot(taken_at=now, counters=tuple(counters), approvals_due_next_30_days=due, consumer_lag=lag)
+        return FiguresSnapshot(
+            taken_at=now,
+            counters=tuple(c for c in counters if c.name not in HOURLY),  # the history's, one per hour
+            approvals_due_next_30_days=due,
+            consumer_lag=lag.own,
+            service_lag=lag.by_service,
+        )
 
 
 class FiguresBroadcast:

@@ -10,6 +10,7 @@ from contracts.organisations import ApprovalChanged
 from contracts.reporting import CounterValue, FiguresSnapshot
 from services.reporting.domain.approval import Approval
 from services.reporting.domain.figures import Increment
+from services.reporting.domain.history import HourSample
 
 P = TypeVar("P", bound=Payload, covariant=True)
 
@@ -115,5 +116,27 @@ class FiguresLedger(Protocol):
     async def counters(self) -> list[CounterValue]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class LagReading:
+    """How far behind the system is, read from Kafka at one moment."""
+
+    own: dict[str, int]
+    """Records reporting has yet to consume, per topic it reads."""
+    by_service: dict[str, int]
+    """Records every service has yet to consume, summed over its consumer groups."""
+    dead_letters: int
+    """Records ever written to the dead-letter topics (their end offsets summed): a running total."""
+
+
 class LagProbe(Protocol):
-    async def lag(self) -> dict[str, int]: ...
+    async def read(self) -> LagReading: ...
+
+
+class HourlySamples(Protocol):
+    async def add(self, hour: str, reading: LagReading) -> None:
+        """Folds one reading into its hour: the highest lag per service, the dead-letter totals seen."""
+        ...
+
+    async def read(self, hours: Collection[str]) -> dict[str, HourSample]:
+        """The samples of those of `hours` that have any."""
+        ...

@@ -2,7 +2,7 @@
 
 Chromium is Debian's `chromium` package (`apt-get install -y chromium`). Without it this test
 fails, saying so: a dashboard nobody has seen render is not tested. With
-SAVE_DASHBOARD_SCREENSHOT=1 the screenshot is also copied to docs/reporting-dashboard.png.
+SAVE_DASHBOARD_SCREENSHOT=1 the screenshot is also copied to docs/dashboard.png.
 """
 
 import asyncio
@@ -12,7 +12,7 @@ import socket
 import struct
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -34,7 +34,7 @@ from tests.integration.reporting.reporting_figure_events import (
 )
 from tests.integration.reporting.reporting_harness import Reporting
 
-DOCS_SCREENSHOT = Path(__file__).resolve().parents[3] / "docs" / "reporting-dashboard.png"
+DOCS_SCREENSHOT = Path(__file__).resolve().parents[3] / "docs" / "dashboard.png"
 FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -103,7 +103,19 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 async def test_the_dashboard_shows_the_figures_in_headless_chromium(reporting: Reporting, tmp_path: Path) -> None:
-    at = datetime.fromisoformat("2026-01-05T01:00:00+00:00")
+    at = datetime.fromisoformat("2026-01-05T01:00:00+00:00")  # 10:00 in Japan; the clock says noon
+    # A morning's work spread over its hours, so that the charts have something to draw.
+    spread = [
+        received(f"h{n}", Procedure.EXTENSION_OF_STAY, at - timedelta(hours=n % 9, minutes=n), f"dash-h{n}")
+        for n in range(40)
+    ]
+    decided = [
+        moved(f"h{n}", ApplicationStatus.SUBMITTED, ApplicationStatus.GRANTED, 3, f"dash-g{n}", at)
+        for n in range(0, 40, 3)
+    ]
+    notices = [
+        notice_sent(f"hn{n}", "submission_received", f"dash-hn{n}", at - timedelta(hours=n % 7)) for n in range(30)
+    ]
     async with served(reporting.service()) as base:
         await reporting.send(
             granted("dash-approval", date(2025, 2, 10)),
@@ -118,13 +130,19 @@ async def test_the_dashboard_shows_the_figures_in_headless_chromium(reporting: R
             notice_sent("dn1", "submission_received", "dash-ns1"),
             notice_sent("dn2", "application_accepted", "dash-ns2"),
             notice_failed("dn3", "not_eligible", "dash-nf1"),
+            *spread,
+            *decided,
+            *notices,
         )
         async with httpx.AsyncClient(base_url=base) as http:
 
             async def counted() -> bool:
                 figures = (await http.get("/figures")).json()
                 names = {c["name"] for c in figures["counters"]}
-                return {"applications_received_total", "approvals_by_state", "notices_failed_total"} <= names
+                hours = (await http.get("/figures/history")).json()["hours"]
+                return {"applications_received_total", "approvals_by_state", "notices_failed_total"} <= names and (
+                    sum(h["received"] for h in hours) == 43 and reporting.name in hours[-1]["lag"]
+                )
 
             await eventually(counted, timeout=30)
 
@@ -139,10 +157,14 @@ async def test_the_dashboard_shows_the_figures_in_headless_chromium(reporting: R
     assert '<section id="metric-applications_received_total">' in dom
     assert "<td>extension_of_stay</td>" in dom
     assert "<td>change_of_status</td>" in dom
-    assert '<td class="num">2</td>' in dom  # two extension applications on 2026-01-05
+    assert '<td class="num">42</td>' in dom  # 42 extension applications on 2026-01-05
     assert "<td>submission_received</td>" in dom
     assert "<td>stay_expires_today</td>" in dom
     assert '<section id="consumer-lag">' in dom
+    assert f"<td>{reporting.name}</td>" in dom, "the lag table lists services"
+    for chart in ("chart-applications", "chart-notices", "chart-lag", "chart-dead-letters"):
+        assert f'<svg id="{chart}"' in dom, f"the {chart} chart is drawn"
+    assert "<polyline" in dom
     assert "Approvals due within 30 days" in dom
     if os.environ.get("SAVE_DASHBOARD_SCREENSHOT") == "1":
         DOCS_SCREENSHOT.write_bytes(image)

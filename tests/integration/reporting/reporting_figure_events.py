@@ -47,7 +47,12 @@ def received(application_id: str, procedure: Procedure, at: datetime, event_id: 
 
 
 def moved(
-    application_id: str, previous: ApplicationStatus, status: ApplicationStatus, revision: int, event_id: str
+    application_id: str,
+    previous: ApplicationStatus,
+    status: ApplicationStatus,
+    revision: int,
+    event_id: str,
+    at: datetime = AT,
 ) -> Event:
     data = ApplicationStatusChanged(
         application_id=application_id,
@@ -56,7 +61,7 @@ def moved(
         status=status,
         previous_status=previous,
         revision=revision,
-        changed_at=AT,
+        changed_at=at,
     )
     return INTAKE_APPLICATION_STATUS_CHANGED, data, event_id
 
@@ -92,13 +97,13 @@ def not_eligible(application_id: str, event_id: str, *codes: str) -> Event:
     return INTAKE_APPLICATION_NOT_ELIGIBLE, data, event_id
 
 
-def notice_sent(notice_id: str, kind: str, event_id: str) -> Event:
+def notice_sent(notice_id: str, kind: str, event_id: str, at: datetime = AT) -> Event:
     data = NoticeSent(
-        notice_id=notice_id, kind=kind, source_event_id="src", message_id="<m@x>", recipient_count=1, sent_at=AT
+        notice_id=notice_id, kind=kind, source_event_id="src", message_id="<m@x>", recipient_count=1, sent_at=at
     )
     return NOTIFICATION_NOTICE_SENT, data, event_id
 
 
-def notice_failed(notice_id: str, kind: str, event_id: str) -> Event:
-    data = NoticeFailed(notice_id=notice_id, kind=kind, source_event_id="src", reason="550 mailbox", failed_at=AT)
+def notice_failed(notice_id: str, kind: str, event_id: str, at: datetime = AT) -> Event:
+    data = NoticeFailed(notice_id=notice_id, kind=kind, source_event_id="src", reason="550 mailbox", failed_at=at)
     return NOTIFICATION_NOTICE_FAILED, data, event_id

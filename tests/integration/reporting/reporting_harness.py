@@ -77,6 +77,7 @@ class Reporting:
             outbox_grace_seconds=10.0,
             lag_cache_seconds=0.2,
             figures_rollup_interval_seconds=0.1,
+            history_sample_seconds=0.2,
             delivery=FAST_DELIVERY,
         )
         return build(settings, clock=self.clock, name=name or self.name, topic_prefix=self.prefix)

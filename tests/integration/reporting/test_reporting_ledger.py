@@ -132,3 +132,25 @@ async def test_rolling_up_from_two_instances_while_events_keep_arriving_loses_an
     assert observed == sorted(observed), "a reader never sees a total go backwards"
     numbers = [g["number"] async for g in database["figure_rollups"].find()]
     assert len(numbers) == len(set(numbers)) <= 3
+
+
+async def test_a_new_generation_keeps_only_the_series_it_is_told_to_retain(
+    database: AsyncDatabase[dict[str, Any]],
+) -> None:
+    hourly = MongoFiguresLedger(
+        database,
+        wall=SystemClock(),
+        margin=timedelta(0),
+        retain=lambda name, labels: labels.get("hour", "9999") >= "2026-01-05T00",
+    )
+    await hourly.record(
+        [
+            Tally("t:old", (increment("notices_sent_hourly", hour="2026-01-04T23"),)),
+            Tally("t:new", (increment("notices_sent_hourly", hour="2026-01-05T10"),)),
+            tally("t:total"),
+        ]
+    )
+    await hourly.roll_up()
+
+    kept = {(c.name, c.labels.get("hour")) for c in await hourly.counters()}
+    assert kept == {("notices_sent_hourly", "2026-01-05T10"), ("notices_sent_total", None)}

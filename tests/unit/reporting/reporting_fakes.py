@@ -8,8 +8,9 @@ from datetime import date, datetime
 
 from contracts.reporting import CounterValue, FiguresSnapshot
 from services.reporting.domain.approval import Approval
+from services.reporting.domain.history import HourSample, max_lag
 from services.reporting.domain.schedule import next_due_date
-from services.reporting.handlers.ports import PendingChange, StoredApproval, Tally
+from services.reporting.handlers.ports import LagReading, PendingChange, StoredApproval, Tally
 
 
 class FakeApprovalStore:
@@ -116,6 +117,25 @@ class FakeLedger:
 @dataclass
 class FakeLag:
     value: dict[str, int] = field(default_factory=dict)
+    """Reporting's own lag, per topic."""
+    by_service: dict[str, int] = field(default_factory=dict)
+    dead_letters: int = 0
 
-    async def lag(self) -> dict[str, int]:
-        return dict(self.value)
+    async def read(self) -> LagReading:
+        return LagReading(own=dict(self.value), by_service=dict(self.by_service), dead_letters=self.dead_letters)
+
+
+class FakeHourlySamples:
+    def __init__(self) -> None:
+        self.hours: dict[str, HourSample] = {}
+
+    async def add(self, hour: str, reading: LagReading) -> None:
+        before = self.hours.get(hour)
+        self.hours[hour] = HourSample(
+            lag=max_lag(before.lag if before else {}, reading.by_service),
+            dead_letters_first=before.dead_letters_first if before else reading.dead_letters,
+            dead_letters_last=reading.dead_letters,
+        )
+
+    async def read(self, hours: Collection[str]) -> dict[str, HourSample]:
+        return {hour: self.hours[hour] for hour in hours if hour in self.hours}

@@ -57,6 +57,7 @@ def test_a_received_application_counts_by_procedure_and_japan_day_and_enters_sub
     assert increments_for(received()) == (
         increment("applications_received_total", procedure="extension_of_stay", day="2026-03-03"),
         increment("applications_by_status", status="submitted"),
+        increment("applications_received_hourly", hour="2026-03-03T01"),
     )
 
 
@@ -120,8 +121,28 @@ def test_notices_sent_and_failed_count_by_kind() -> None:
         notice_id="n-1", kind="accepted", source_event_id="e-1", message_id="<m@x>", recipient_count=2, sent_at=AT
     )
     failed = NoticeFailed(notice_id="n-2", kind="decided", source_event_id="e-2", reason="550", failed_at=AT)
-    assert increments_for(sent) == (increment("notices_sent_total", kind="accepted"),)
-    assert increments_for(failed) == (increment("notices_failed_total", kind="decided"),)
+    assert increments_for(sent) == (
+        increment("notices_sent_total", kind="accepted"),
+        increment("notices_sent_hourly", hour="2026-03-03T01"),
+    )
+    assert increments_for(failed) == (
+        increment("notices_failed_total", kind="decided"),
+        increment("notices_failed_hourly", hour="2026-03-03T01"),
+    )
+
+
+@pytest.mark.parametrize("status", [ApplicationStatus.GRANTED, ApplicationStatus.DENIED])
+def test_an_examination_ending_counts_as_decided_in_the_japan_hour_of_the_change(status: ApplicationStatus) -> None:
+    assert increments_for(status_changed(status, ApplicationStatus.UNDER_EXAMINATION)) == (
+        increment("applications_by_status", -1, status="under_examination"),
+        increment("applications_by_status", status=status),
+        increment("applications_decided_hourly", hour="2026-03-03T01", decision=status),
+    )
+
+
+def test_moves_after_the_decision_are_not_decided_again() -> None:
+    delivered = increments_for(status_changed(ApplicationStatus.DELIVERED, ApplicationStatus.GRANTED))
+    assert [i.counter for i in delivered] == ["applications_by_status", "applications_by_status"]
 
 
 def test_a_granted_approval_enters_its_state() -> None:

@@ -46,25 +46,31 @@ async def test_events_are_counted_under_their_topic_and_id_so_a_duplicate_counts
         ("assessments_total", ("eligible",)): 1,
         ("assessments_total", ("not_eligible",)): 1,
         ("notices_sent_total", ("accepted",)): 1,
+        ("notices_sent_hourly", ("2026-10-01T09",)): 1,
     }
 
 
 async def test_a_snapshot_has_the_counters_the_approvals_due_within_30_days_and_the_lag() -> None:
     ledger = FakeLedger()
-    await FiguresCounter(ledger).handle([Received("t:e1", "e1", assessed("a1", True))])
+    await FiguresCounter(ledger).handle(
+        [Received("t:e1", "e1", assessed("a1", True)), Received("n:e1", "e1", notice("n1"))]
+    )
     store = FakeApprovalStore()
     # Granted 2025-11-30 (one year): report due by 2026-10-30, within 30 days of 2026-10-02 (Japan's day);
     # the other is due 2027-02-01.
     soon = approval_granted_on(date(2025, 11, 30))
     later = approval_granted_on(date(2026, 3, 1)).model_copy(update={"approval_id": "approval-2"})
     store.items = {soon.approval_id: StoredApproval(soon, (), 1), later.approval_id: StoredApproval(later, (), 1)}
-    report = FiguresReport(ledger, store, FakeLag({"t": 3}), FixedClock(datetime(2026, 10, 1, 15, 0, tzinfo=UTC)))
+    lag = FakeLag({"t": 3}, by_service={"notification": 441, "reporting": 3})
+    report = FiguresReport(ledger, store, lag, FixedClock(datetime(2026, 10, 1, 15, 0, tzinfo=UTC)))
 
     snapshot = await report.snapshot()
 
     assert snapshot.approvals_due_next_30_days == 1
     assert snapshot.consumer_lag == {"t": 3}
-    assert [(c.name, c.value) for c in snapshot.counters] == [("assessments_total", 1)]
+    assert snapshot.service_lag == {"notification": 441, "reporting": 3}, "the whole system's lag, per service"
+    # The hourly series are the history's: a label per hour has no place in the snapshot or /metrics.
+    assert [(c.name, c.value) for c in snapshot.counters] == [("assessments_total", 1), ("notices_sent_total", 1)]
     assert snapshot.taken_at == datetime(2026, 10, 1, 15, 0, tzinfo=UTC)
 
 
