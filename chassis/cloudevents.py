@@ -45,6 +45,8 @@ class Inbound(BaseModel, Generic[T]):
     key: str | None = None
     data: T | None = None
     rejection: SkipJsonSchema[str | None] = None
+    rejection_summary: SkipJsonSchema[str | None] = None
+    """The rejection as it is logged: what `rejection` says, without anything that could quote the record."""
     record: SkipJsonSchema[Any] = Field(default=None, exclude=True, repr=False)
     """The consumed Kafka record, kept to copy it whole to the dead-letter topic."""
 
@@ -99,13 +101,19 @@ def _text_headers(raw: Sequence[tuple[str, bytes]]) -> dict[str, str]:
     return headers
 
 
-def _validation_reason(error: ValidationError) -> str:
-    # Field paths and messages only: the offending input may be personal data.
-    parts = [
-        f"{'.'.join(str(p) for p in e['loc']) or '<root>'}: {e['msg']}"
-        for e in error.errors(include_url=False, include_input=False)
-    ]
-    return "invalid data: " + "; ".join(parts)
+_LOGGED_ERRORS = 5
+"""A payload may fail in thousands of places: a log line names the first few."""
+
+
+def _invalid(error: ValidationError) -> MalformedRecord:
+    """The dead letter's reason has field paths and pydantic's messages, never the input (it may be personal
+    data); the log line has field paths and error types only, since a message may quote the input."""
+    errors = error.errors(include_url=False, include_input=False, include_context=False)
+    where = [".".join(str(p) for p in e["loc"]) or "<root>" for e in errors]
+    reason = "; ".join(f"{loc}: {e['msg']}" for loc, e in zip(where, errors, strict=True))
+    summary = "; ".join(f"{loc}: {e['type']}" for loc, e in zip(where[:_LOGGED_ERRORS], errors, strict=False))
+    more = f"; and {len(errors) - _LOGGED_ERRORS} more" if len(errors) > _LOGGED_ERRORS else ""
+    return MalformedRecord(f"invalid data: {reason}", summary=f"invalid data: {summary}{more}")
 
 
 def decode(record: Any, topic: Topic, model: type[Inbound[Any]]) -> Inbound[Any]:
@@ -120,6 +128,7 @@ def decode(record: Any, topic: Topic, model: type[Inbound[Any]]) -> Inbound[Any]
             source="",
             key=key,
             rejection=str(error),
+            rejection_summary=error.summary,
             record=record,
         )
 
@@ -141,7 +150,7 @@ def _decode(record: Any, topic: Topic, model: type[Inbound[Any]]) -> Inbound[Any
     try:
         data = topic.payload.model_validate_json(envelope.data)
     except ValidationError as error:
-        raise MalformedRecord(_validation_reason(error)) from error
+        raise _invalid(error) from error
     try:
         time = datetime.fromisoformat(attrs["time"]) if attrs.get("time") else None
     except ValueError as error:

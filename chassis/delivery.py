@@ -35,9 +35,10 @@ from chassis.backoff import Backoff, persistently
 from chassis.clock import Clock
 from chassis.cloudevents import UNDECODABLE_HEADERS, Inbound, decode
 from chassis.dead_letters import DeadLetter, DeadLetterPublisher
-from chassis.errors import Refused, Waiting
+from chassis.errors import Waiting
 from chassis.health import DeliveryHealth
 from chassis.parking import ParkedRecord, ParkingLot, parked
+from chassis.rejections import log_dead_letter
 from chassis.settings import DeliverySettings
 from contracts import cloudevents as ce
 from contracts.topics import Topic
@@ -169,10 +170,8 @@ class Delivery:
         except Waiting as waiting:
             return waiting.waiting
         except Exception as error:  # not transient: the record(s) at fault are isolated and dead-lettered
-            log.warning(
-                "handler failed", topic=self.topic.name, records=len(events), error=type(error).__name__,
-                exc_info=len(events) == 1 and not isinstance(error, Refused),
-            )  # fmt: skip
+            # Each record dead-lettered is logged once, with its traceback if a bug (chassis.rejections).
+            log.debug("handler failed", topic=self.topic.name, records=len(events), error=type(error).__name__)
             return error
         return {}
 
@@ -202,15 +201,7 @@ class Delivery:
         await self._persistently(lambda: self.dead_letters.send(letters), "write dead letters")
         self.health.dead_lettered.labels(self.topic.name, self.group_id, reason).inc(len(letters))
         for e, error in failures:
-            log.error(
-                "record dead-lettered",
-                topic=self.topic.name,
-                event_id=e.id,
-                key=e.key,
-                correlation_id=e.correlation_id,
-                reason=reason,
-                error=e.rejection if error is None else (error if isinstance(error, str) else type(error).__name__),
-            )
+            log_dead_letter(e, error, topic=self.topic.name, group=self.group_id, dlq_reason=reason)
 
 
 def _text(error: BaseException | str) -> str:

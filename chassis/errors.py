@@ -20,7 +20,15 @@ class TransientError(Exception):
 
 
 class MalformedRecord(Exception):
-    """The record cannot be read as the topic's event; no retry can help."""
+    """The record cannot be read as the topic's event; no retry can help.
+
+    `summary` is the reason as a log line may carry it, when the reason itself might quote the
+    record (pydantic's messages may): field locations and error types only.
+    """
+
+    def __init__(self, reason: str, *, summary: str | None = None) -> None:
+        super().__init__(reason)
+        self.summary = summary or reason
 
 
 class Refused(Exception):

@@ -6,10 +6,22 @@ Context (service, topic, event id, correlation id, application id) is bound with
 
 import logging
 import sys
+from collections.abc import Mapping, MutableMapping
+from typing import Any
 
 import structlog
 
 from chassis.redaction import redact_processor
+
+
+def _flatten_extra(_logger: Any, _method: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """FastStream hands its context (topic, group, message id) to the logger as `extra=`, the standard library's
+    way: made fields of the line like ours, and no `"extra": null` on the lines that have none."""
+    extra = event_dict.pop("extra", None)
+    if isinstance(extra, Mapping):
+        for key, value in extra.items():
+            event_dict.setdefault(str(key), value)
+    return event_dict
 
 
 def configure_logging(service: str, *, level: str = "info", fmt: str = "json") -> None:
@@ -20,6 +32,7 @@ def configure_logging(service: str, *, level: str = "info", fmt: str = "json") -
     )
     shared: list[structlog.typing.Processor] = [
         structlog.contextvars.merge_contextvars,
+        _flatten_extra,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.processors.format_exc_info,

@@ -3,7 +3,8 @@
 Two nets, because one is not enough: fields whose *name* says they hold personal
 data are replaced whole, and every remaining string is scanned for values that
 *look* like personal data (e-mail addresses, residence-card numbers, My Number,
-passport numbers, dates) — exception texts and free-form messages included.
+passport numbers, dates of any year and spelling, quoted values of personal
+fields) — exception texts, reprs and free-form messages included.
 """
 
 import re
@@ -40,19 +41,39 @@ SENSITIVE_KEYS = frozenset(
     }
 )
 
+_QUOTED_KEYS = SENSITIVE_KEYS | {"input_value"}
+"""Keys whose quoted value is masked inside free text too: a model's repr (`name='...'`), a JSON text, or
+pydantic's own error text (`input_value='...'`), as an exception's message or a traceback may show them."""
+
+_ERA = r"(?:明治|大正|昭和|平成|令和)"
 _PATTERNS = (
     re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"),  # e-mail address
     re.compile(r"\b[A-Z]{2}\d{8}[A-Z]{2}\b"),  # residence card number
     re.compile(r"(?<!\d)\d{4}[ -]?\d{4}[ -]?\d{4}(?!\d)"),  # My Number (12 digits)
     re.compile(r"\b[A-Z]{1,2}\d{7,8}\b"),  # passport number
-    re.compile(r"\b(?:19|20)\d{2}-\d{2}-\d{2}\b"),  # a date: could be a date of birth
+    # A date could be a date of birth, of any year. A letter or digit beside it means something else: an ISO
+    # timestamp (`2026-12-07T21:39:31Z`, which operators need) is kept, so is an id with a date in it.
+    re.compile(r"(?<![0-9A-Za-z])(?:\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2\d{4})(?![0-9A-Za-z])"),
+    re.compile(r"(?<![0-9A-Za-z])[MTSHR] ?\d{1,2}([-/.])\d{1,2}\1\d{1,2}(?![0-9A-Za-z])"),  # H2.4.1: an era's initial
     re.compile(r"(?i)bearer\s+[A-Za-z0-9._~+/-]+=*"),  # bearer token
+)
+_GUARDED = (  # patterns worth running only when a character they need is there: most text has none
+    ("年", re.compile(r"(?:\d{4}|" + _ERA + r"\s*(?:\d{1,2}|元))\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")),  # 平成2年4月1日
+    ("datetime.", re.compile(r"datetime\.(?:date|datetime)\(\s*\d+\s*,\s*\d+\s*,\s*\d+[^)]*\)")),  # a repr
+)
+_QUOTED = re.compile(
+    r"(?i)\b(" + "|".join(sorted(_QUOTED_KEYS, key=len, reverse=True)) + r""")(['"]?\s*[:=]\s*)(?:'[^']*'|"[^"]*")"""
 )
 
 
 def redact_text(text: str) -> str:
+    if "'" in text or '"' in text:
+        text = _QUOTED.sub(rf"\1\2{REDACTED}", text)
     for pattern in _PATTERNS:
         text = pattern.sub(REDACTED, text)
+    for needed, pattern in _GUARDED:
+        if needed in text:
+            text = pattern.sub(REDACTED, text)
     return text
 
 

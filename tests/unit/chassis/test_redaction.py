@@ -5,6 +5,7 @@ import json
 import logging
 from contextlib import redirect_stderr
 
+import pytest
 import structlog
 
 from chassis.logging import configure_logging
@@ -62,3 +63,47 @@ def test_no_personal_value_reaches_a_json_log_line_from_structlog_or_the_standar
     lines = [json.loads(line) for line in output.splitlines()]
     assert [line["event"] for line in lines][:2] == ["application received", "handler failed"]
     assert all(line["service"] == "test" for line in lines[:2])
+
+
+@pytest.mark.parametrize(
+    "date",
+    [
+        "1890-01-01",  # a centenarian's date of birth: before 1900
+        "2101-06-30",
+        "0001-01-01",
+        "1995/04/01",
+        "1995.4.1",
+        "1995年4月1日",
+        "平成7年4月1日",
+        "昭和 60 年 12 月 3 日",
+        "令和元年5月1日",
+        "H7.4.1",
+        "S60/12/03",
+        "datetime.date(1890, 1, 1)",
+    ],
+)
+def test_a_date_of_any_year_and_in_any_usual_spelling_is_masked(date: str) -> None:
+    assert redact(f"born {date}, filed") == f"born {REDACTED}, filed"
+
+
+def test_personal_fields_quoted_inside_free_text_are_masked_as_a_repr_or_json_shows_them() -> None:
+    text = redact(
+        "Applicant(name='NGUYEN VAN AN', nationality='VNM') "
+        '{"address": "東京都千代田区霞が関1-1-1", "name_kana": "グエン"} filer_name="担当 太郎"'
+    )
+    for value in ("NGUYEN VAN AN", "東京都千代田区霞が関1-1-1", "グエン", "担当 太郎"):
+        assert value not in text
+    assert "nationality='VNM'" in text
+
+
+def test_what_operators_need_survives_timestamps_numbers_and_ids() -> None:
+    kept = (
+        "2026-12-07T21:39:31.415587Z",
+        "P-20261208-00000001",
+        "ONL-2026-000000001-42",
+        "app-7jqqak2hmzhuxrvvtavkufqqws",
+        "portal.application-submitted.v1/1/2045",
+        "127.0.0.1:9092",
+    )
+    for value in kept:
+        assert redact(f"at {value} done") == f"at {value} done"

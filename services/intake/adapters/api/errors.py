@@ -7,11 +7,15 @@ FastAPI's default 422 echoes the offending input, which would put personal data
 in a response (and in any log or proxy that keeps responses): here a 422 names
 each failing field and says what is wrong, never what was sent. A transient
 failure (database out of reach, a race that did not settle) is a 503 to retry.
+Each refusal is one log line (`request refused`: route, status, and the problem's code
+or the failing fields' locations and error types), never what was sent; anything
+else is raised, and logged with its traceback by the server.
 """
 
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+import structlog
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -21,6 +25,8 @@ from starlette.exceptions import HTTPException
 
 from chassis.errors import is_transient
 from services.intake.handlers.ports import Contention
+
+log = structlog.get_logger("intake.api")
 
 
 class Problem(BaseModel):
@@ -50,8 +56,17 @@ class ApiProblem(Exception):
         self.headers = headers
 
 
+class Refusal(JSONResponse):
+    """An error answer, with what the log line says of it: a code or field locations and error types, since
+    even the answer's messages are for the caller, not the log."""
+
+    def __init__(self, content: Any, status_code: int, reason: str, headers: dict[str, str] | None = None):
+        super().__init__(content, status_code=status_code, headers=headers)
+        self.reason = reason
+
+
 def problem_response(problem: ApiProblem) -> JSONResponse:
-    return JSONResponse(problem.problem.model_dump(), status_code=problem.status_code, headers=problem.headers)
+    return Refusal(problem.problem.model_dump(), problem.status_code, problem.problem.code, problem.headers)
 
 
 def field_errors(errors: Any) -> list[dict[str, Any]]:
@@ -65,8 +80,13 @@ def _message(error: Any) -> str:
     return message.split(":")[0] if message.startswith("value is not a valid email address") else message
 
 
+_LOGGED_FIELDS = 5
+
+
 def validation_response(errors: list[dict[str, Any]]) -> JSONResponse:
-    return JSONResponse({"detail": errors}, status_code=422)
+    where = [f"{'.'.join(str(p) for p in e['loc'])}: {e['type']}" for e in errors]
+    more = f"; and {len(where) - _LOGGED_FIELDS} more" if len(where) > _LOGGED_FIELDS else ""
+    return Refusal({"detail": errors}, 422, "; ".join(where[:_LOGGED_FIELDS]) + more)
 
 
 _UNREADABLE_BODY = {"loc": ["body"], "msg": "The body is not JSON in UTF-8", "type": "json_invalid"}
@@ -106,6 +126,18 @@ def limited_route(max_body_bytes: int) -> type[APIRoute]:
             original = super().get_route_handler()
 
             async def handler(request: Request) -> Response:
+                response = await respond(request)
+                if isinstance(response, Refusal) and response.status_code < 500:  # a 503 is a pause, not a refusal
+                    log.info(
+                        "request refused",
+                        method=request.method,
+                        route=self.path,
+                        status=response.status_code,
+                        reason=response.reason,
+                    )
+                return response
+
+            async def respond(request: Request) -> Response:
                 declared = request.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > max_body_bytes:
                     return problem_response(too_large)
