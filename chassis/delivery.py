@@ -31,6 +31,7 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.message import StreamMessage
 
+from chassis import tracing
 from chassis.backoff import Backoff, persistently
 from chassis.clock import Clock
 from chassis.cloudevents import UNDECODABLE_HEADERS, Inbound, decode
@@ -97,8 +98,10 @@ class Delivery:
         # An event whose key has an earlier record parked here queues behind it, to keep its order.
         queued = [e for e in accepted if self.group_id in groups.get(e.record.key, ())]
         behind = {id(e) for e in queued}
-        outcome = await self._run([e for e in accepted if id(e) not in behind])
-        outcome.waiting = [*((e, QUEUED) for e in queued), *outcome.waiting]
+        with tracing.consuming(self.topic.name, self.group_id, accepted) as consumed:
+            outcome = await self._run([e for e in accepted if id(e) not in behind])
+            outcome.waiting = [*((e, QUEUED) for e in queued), *outcome.waiting]
+            _trace_outcome(consumed, outcome)
         now = self.clock.now()
         if outcome.waiting:
             records = [parked(self.group_id, e.record, why, now) for e, why in outcome.waiting]
@@ -122,7 +125,9 @@ class Delivery:
         expired = [r for r in records if now - r.parked_at > limit]
         events = [decode(r, self.topic, self.model) for r in records if now - r.parked_at <= limit]
         rejected = [e for e in events if e.rejection is not None]
-        outcome = await self._run([e for e in events if e.rejection is None])
+        with tracing.consuming(self.topic.name, self.group_id, [e for e in events if e.rejection is None]) as consumed:
+            outcome = await self._run([e for e in events if e.rejection is None])
+            _trace_outcome(consumed, outcome)
         still = {id(e.record) for e, _ in outcome.waiting}
         if still:
             await self._persistently(
@@ -211,6 +216,13 @@ class Delivery:
                 reason=reason,
                 error=e.rejection if error is None else (error if isinstance(error, str) else type(error).__name__),
             )
+
+
+def _trace_outcome(consumed: tracing.Consumed, outcome: Outcome) -> None:
+    for event, _ in outcome.waiting:
+        consumed.outcome(event.id, "parked")
+    for event, error in outcome.failed:
+        consumed.outcome(event.id, "dead-lettered", type(error).__name__)
 
 
 def _text(error: BaseException | str) -> str:
