@@ -10,6 +10,7 @@ whose context its record carries in `traceparent`.
 from collections.abc import Iterable, Sequence
 
 from faststream.kafka import KafkaBroker
+from opentelemetry.trace import Span
 
 from chassis import tracing
 from chassis.cloudevents import Outgoing, encode
@@ -37,14 +38,16 @@ class EventPublisher:
     async def publish(self, events: Sequence[Outgoing]) -> None:
         """Returns once the broker has acknowledged every event; raises if any failed."""
         records: list[Record] = []
-        spans = []
+        spans: list[Span | None] = []
         for event in events:
             if event.topic.name not in self._topics:
                 raise LookupError(f"{event.topic.name} is not declared as an output of this service")
             key, value, headers = encode(event, self.source)
-            span = tracing.start_publish(event.topic.name, self.source, event.id, event.causation_id, event.trace)
-            spans.append(span)
-            tracing.inject(span, headers)
+            spans.append(
+                tracing.start_publish(
+                    event.topic.name, self.source, event.id, headers, cause=event.causation_id, carried=event.trace
+                )
+            )
             records.append((event.topic.name, key, value, [(k, v.encode()) for k, v in headers.items()]))
         try:
             await self._producer.send_all(records)

@@ -9,10 +9,11 @@
   request's); its context travels as the record's `traceparent` and `tracestate`.
 - `span(...)` wraps an outgoing request (a mail handed to the SMTP server) the same way.
 
-Spans are exported over OTLP/HTTP only when OTEL_EXPORTER_OTLP_ENDPOINT (or
-OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set; otherwise no SDK is installed, the API's
-no-op tracer makes each span a few microseconds, and incoming trace context is still
-passed on unchanged, so a service without an exporter does not break a trace.
+Spans are recorded and exported over OTLP/HTTP only when OTEL_EXPORTER_OTLP_ENDPOINT
+(or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set. Otherwise no SDK is installed and no
+span is made at all: the trace context of each consumed record is only copied onto the
+records it causes (a few microseconds a record), so a service that exports nothing
+still does not break a trace that passes through it (docs/tracing.md has the figures).
 """
 
 import os
@@ -29,8 +30,9 @@ from opentelemetry.trace import Link, Span, SpanKind, Status, StatusCode
 tracer = trace.get_tracer("chassis")
 """A proxy: it follows a tracer provider set after import (by `configure_tracing` or a test)."""
 
-_causes: ContextVar[Mapping[str, Context] | None] = ContextVar("trace_causes", default=None)
-"""The batch in hand: each consumed event's id, and the context of its record's span."""
+_causes: ContextVar[Mapping[str, Context | Mapping[str, str]] | None] = ContextVar("trace_causes", default=None)
+"""The batch in hand: each consumed event's id, and the context of its record's span (recording) or the
+trace context its record carried (passing through)."""
 
 _HEADERS = frozenset({"traceparent", "tracestate", "baggage"})
 
@@ -52,6 +54,11 @@ def configure_tracing(service: str) -> bool:
     return True
 
 
+def recording() -> bool:
+    """Whether spans are recorded: an SDK tracer provider is installed (by `configure_tracing`, or a test)."""
+    return not isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider | trace.NoOpTracerProvider)
+
+
 def _kafka_carrier(headers: Sequence[tuple[str, bytes]] | None) -> dict[str, str]:
     return {name: bytes(value).decode(errors="replace") for name, value in headers or () if name in _HEADERS}
 
@@ -61,8 +68,19 @@ def _parent(cause: str | None = None, carried: Mapping[str, str] | None = None) 
     if carried:
         return propagate.extract(carried)
     if cause is not None:
-        return (_causes.get() or {}).get(cause)
+        found = (_causes.get() or {}).get(cause)
+        return found if isinstance(found, Context) else None
     return None
+
+
+def _passed_on(cause: str | None, carried: Mapping[str, str] | None) -> Mapping[str, str]:
+    """Without recording: the trace context to copy onto a record, unchanged."""
+    if carried:
+        return carried
+    found = (_causes.get() or {}).get(cause) if cause is not None else None
+    if found is None or isinstance(found, Context):  # a Context is a mapping too
+        return {}
+    return found
 
 
 class Consumed:
@@ -87,6 +105,14 @@ def consuming(topic: str, group: str, events: Sequence[Any]) -> Iterator[Consume
     The span current meanwhile, which the handler's log lines and spans follow, is the
     record's own when the batch has one record, else one for the batch, linked to them all.
     """
+    if not recording():
+        carried = {event.id: _kafka_carrier(getattr(event.record, "headers", None)) for event in events}
+        token = _causes.set(carried)
+        try:
+            yield Consumed({})
+        finally:
+            _causes.reset(token)
+        return
     attributes = {
         "messaging.system": "kafka",
         "messaging.destination.name": topic,
@@ -124,10 +150,20 @@ def consuming(topic: str, group: str, events: Sequence[Any]) -> Iterator[Consume
 
 
 def start_publish(
-    topic: str, client_id: str, event_id: str, cause: str | None, carried: Mapping[str, str] | None
-) -> Span:
-    """A PRODUCER span for one event, to be ended once the broker acknowledged it."""
-    return tracer.start_span(
+    topic: str,
+    client_id: str,
+    event_id: str,
+    headers: dict[str, str],
+    *,
+    cause: str | None,
+    carried: Mapping[str, str] | None,
+) -> Span | None:
+    """Writes the trace context into a record's `headers`; when recording, that of a new PRODUCER span for it,
+    returned to be ended once the broker acknowledged the record."""
+    if not recording():
+        headers.update(_passed_on(cause, carried))
+        return None
+    span = tracer.start_span(
         f"publish {topic}",
         context=_parent(cause, carried),
         kind=SpanKind.PRODUCER,
@@ -138,15 +174,14 @@ def start_publish(
             "messaging.message.id": event_id,
         },
     )
-
-
-def inject(span: Span, headers: dict[str, str]) -> None:
-    """Writes the span's context into a record's headers (traceparent, tracestate); nothing for an invalid one."""
     propagate.inject(headers, context=trace.set_span_in_context(span))
+    return span
 
 
-def end(spans: Sequence[Span], error: BaseException | None = None) -> None:
+def end(spans: Sequence[Span | None], error: BaseException | None = None) -> None:
     for span in spans:
+        if span is None:
+            continue
         if error is not None:
             span.set_status(Status(StatusCode.ERROR, type(error).__name__))
         span.end()
@@ -154,6 +189,8 @@ def end(spans: Sequence[Span], error: BaseException | None = None) -> None:
 
 def carrier(cause: str | None = None) -> dict[str, str]:
     """The trace context to store with work done later (an outbox event): its cause's, else the current one."""
+    if not recording():
+        return dict(_passed_on(cause, None))
     headers: dict[str, str] = {}
     propagate.inject(headers, context=_parent(cause) or otel_context.get_current())
     return headers
@@ -168,6 +205,9 @@ def span(
     attributes: Mapping[str, str] | None = None,
 ) -> Iterator[Span]:
     """A current span for one piece of work (an outgoing request), under its cause's record span if known."""
+    if not recording():
+        yield trace.INVALID_SPAN
+        return
     with tracer.start_as_current_span(name, context=_parent(cause), kind=kind, attributes=attributes) as current:
         yield current
 

@@ -143,3 +143,22 @@ async def test_an_http_request_continues_the_callers_trace_and_health_probes_mak
     assert parent_id(server) == 0xB7AD6B7169203331
     assert server.attributes is not None
     assert server.attributes["http.response.status_code"] == 200
+
+
+async def test_without_an_sdk_a_records_trace_context_is_passed_on_unchanged_and_no_span_is_made(
+    monkeypatch: Any,
+) -> None:
+    recorded().clear()
+    _, first = await published_in_a_trace_of_its_own("app-4")
+    recorded().clear()
+    monkeypatch.setattr(tracing, "recording", lambda: False)  # as in a service that exports nothing
+    producer = FakeProducer()
+
+    async def handle(batch: Sequence[Inbound[Any]]) -> None:
+        await publisher(producer).publish([outgoing(f"after-{e.key}", cause=e.id) for e in batch])
+
+    await delivery(handle).deliver([consumed(first, 0)])
+
+    (caused,) = producer.sent
+    assert dict(caused[3])["traceparent"] == dict(first[3])["traceparent"]
+    assert recorded().get_finished_spans() == ()
