@@ -1,7 +1,9 @@
 """Trace context through the chassis: record spans are children of their producers, and parent what they cause."""
 
+import io
 import json
 from collections.abc import Sequence
+from contextlib import redirect_stderr
 from typing import Any
 
 import httpx
@@ -13,6 +15,7 @@ from opentelemetry.trace import SpanKind
 from chassis import tracing
 from chassis.cloudevents import Inbound, Outgoing, decode
 from chassis.http import create_app
+from chassis.logging import configure_logging
 from chassis.producer import Record as Sent
 from chassis.publishing import EventPublisher
 from contracts.examination import DocumentsSubmitted
@@ -100,18 +103,16 @@ async def test_a_dead_lettered_record_s_span_says_so() -> None:
     assert not processed.status.is_ok
 
 
-def test_a_log_line_written_in_a_span_carries_its_trace_and_span_ids(capsys: Any) -> None:
+def test_a_log_line_written_in_a_span_carries_its_trace_and_span_ids() -> None:
     recorded()
-    from chassis.logging import configure_logging
-
-    configure_logging("test", level="info", fmt="json")
-    try:
+    buffer = io.StringIO()
+    with redirect_stderr(buffer):  # as the redaction tests do: the session's logging is restored after
+        configure_logging("test", level="info", fmt="json")
         with tracing.tracer.start_as_current_span("work") as span:
             structlog.get_logger("test").info("inside")
         structlog.get_logger("test").info("outside")
-    finally:
-        configure_logging("tests", level="warning", fmt="console")
-    inside, outside = (json.loads(line) for line in capsys.readouterr().err.splitlines()[-2:])
+    configure_logging("tests", level="warning", fmt="console")
+    inside, outside = (json.loads(line) for line in buffer.getvalue().splitlines()[-2:])
     assert inside["trace_id"] == format(span.get_span_context().trace_id, "032x")
     assert inside["span_id"] == format(span.get_span_context().span_id, "016x")
     assert "trace_id" not in outside
