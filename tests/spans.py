@@ -1,25 +1,68 @@
-"""The spans this test process records: one SDK tracer provider with an in-memory exporter, installed once.
+"""The spans a test records: one SDK tracer provider with an in-memory exporter, installed once per process.
 
 OpenTelemetry lets a process set its tracer provider once, so every test that reads spans shares this
-exporter and picks its own out by trace id (or clears it first).
+exporter. Spans are sampled only while a test captures them (`with capturing() as spans:`): the rest
+of the session runs with the SDK installed but records nothing, so it neither slows nor fills memory.
 """
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
 from opentelemetry import trace
+from opentelemetry.context import Context
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.sdk.trace.sampling import Decision, Sampler, SamplingResult
+from opentelemetry.trace import Link, SpanKind, TraceState
+from opentelemetry.util.types import Attributes
 
 _exporter: InMemorySpanExporter | None = None
+_capturing = False
+
+
+class _WhileCapturing(Sampler):
+    def should_sample(
+        self,
+        parent_context: Context | None,
+        trace_id: int,
+        name: str,
+        kind: SpanKind | None = None,
+        attributes: Attributes = None,
+        links: Sequence[Link] | None = None,
+        trace_state: TraceState | None = None,
+    ) -> SamplingResult:
+        parent = trace.get_current_span(parent_context).get_span_context()
+        return SamplingResult(
+            Decision.RECORD_AND_SAMPLE if _capturing else Decision.DROP,
+            attributes if _capturing else None,  # the sampler decides a span's attributes
+            parent.trace_state if parent.is_valid else None,
+        )
+
+    def get_description(self) -> str:
+        return "WhileCapturing"
+
+
+@contextmanager
+def capturing() -> Iterator[InMemorySpanExporter]:
+    """Records every span made inside the block, into an exporter emptied first."""
+    global _exporter, _capturing
+    if _exporter is None:
+        _exporter = InMemorySpanExporter()
+        provider = TracerProvider(sampler=_WhileCapturing())
+        provider.add_span_processor(SimpleSpanProcessor(_exporter))
+        trace.set_tracer_provider(provider)
+    _exporter.clear()
+    _capturing = True
+    try:
+        yield _exporter
+    finally:
+        _capturing = False
 
 
 def recorded() -> InMemorySpanExporter:
-    """The process's exporter, installing the provider on first use."""
-    global _exporter
-    if _exporter is None:
-        _exporter = InMemorySpanExporter()
-        provider = TracerProvider()
-        provider.add_span_processor(SimpleSpanProcessor(_exporter))
-        trace.set_tracer_provider(provider)
+    """The exporter of the capture in hand."""
+    assert _exporter is not None, "not inside capturing()"
     return _exporter
 
 

@@ -8,11 +8,13 @@ notification's handling of the acceptance and its handing of the e-mail to the S
 """
 
 import asyncio
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from opentelemetry import propagate
 from opentelemetry.sdk.trace import ReadableSpan
 from pymongo import AsyncMongoClient
@@ -29,7 +31,7 @@ from deploy.demo.settings import DemoSettings
 from services.intake.tokens import issue
 from tests.e2e.test_demo import SECRET, Stack, the_stack
 from tests.servers import Servers
-from tests.spans import of_trace, recorded
+from tests.spans import capturing, of_trace
 
 
 def chain(spans: list[ReadableSpan], last: ReadableSpan) -> list[ReadableSpan]:
@@ -56,10 +58,16 @@ async def acceptance_mail_span(trace_id: int, stack: Stack, timeout: float = 120
             await asyncio.sleep(0.2)
 
 
+@pytest.fixture
+def _spans() -> Iterator[None]:
+    with capturing():  # from before the services start until they have stopped
+        yield
+
+
+@pytest.mark.usefixtures("_spans")
 async def test_one_trace_follows_a_submission_from_the_http_request_to_the_acceptance_email(
     kafka: str, servers: Servers, mongo_client: AsyncMongoClient[dict[str, Any]], tmp_path: Path
 ) -> None:
-    recorded()  # before the services start, so they record into it
     now = datetime.now(JAPAN)
     async with the_stack(kafka, servers.mongodb_uri, mongo_client, tmp_path / "state") as stack:
         settings = DemoSettings(

@@ -2,11 +2,12 @@
 
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import redirect_stderr
 from typing import Any
 
 import httpx
+import pytest
 import structlog
 from fastapi import APIRouter
 from opentelemetry import trace
@@ -20,11 +21,17 @@ from chassis.producer import Record as Sent
 from chassis.publishing import EventPublisher
 from contracts.examination import DocumentsSubmitted
 from contracts.topics import EXAMINATION_DOCUMENTS_SUBMITTED as TOPIC
-from tests.spans import of_trace, parent_id, recorded
+from tests.spans import capturing, of_trace, parent_id, recorded
 from tests.unit.chassis.records import Record
 from tests.unit.chassis.test_delivery_rules import NOW, delivery
 
 MODEL: Any = Inbound[DocumentsSubmitted]
+
+
+@pytest.fixture(autouse=True)
+def _spans() -> Iterator[None]:
+    with capturing():
+        yield
 
 
 class FakeProducer:
@@ -62,7 +69,6 @@ async def published_in_a_trace_of_its_own(application_id: str) -> tuple[int, Sen
 
 
 async def test_each_record_of_a_batch_continues_its_own_trace_into_what_it_causes() -> None:
-    recorded().clear()
     first_trace, first = await published_in_a_trace_of_its_own("app-1")
     second_trace, second = await published_in_a_trace_of_its_own("app-2")
     producer = FakeProducer()
@@ -90,7 +96,6 @@ async def test_each_record_of_a_batch_continues_its_own_trace_into_what_it_cause
 
 
 async def test_a_dead_lettered_record_s_span_says_so() -> None:
-    recorded().clear()
     trace_id, sent = await published_in_a_trace_of_its_own("app-3")
 
     async def handle(batch: Sequence[Inbound[Any]]) -> None:
@@ -104,7 +109,6 @@ async def test_a_dead_lettered_record_s_span_says_so() -> None:
 
 
 def test_a_log_line_written_in_a_span_carries_its_trace_and_span_ids() -> None:
-    recorded()
     buffer = io.StringIO()
     with redirect_stderr(buffer):  # as the redaction tests do: the session's logging is restored after
         configure_logging("test", level="info", fmt="json")
@@ -149,7 +153,6 @@ async def test_an_http_request_continues_the_callers_trace_and_health_probes_mak
 async def test_without_an_sdk_a_records_trace_context_is_passed_on_unchanged_and_no_span_is_made(
     monkeypatch: Any,
 ) -> None:
-    recorded().clear()
     _, first = await published_in_a_trace_of_its_own("app-4")
     recorded().clear()
     monkeypatch.setattr(tracing, "recording", lambda: False)  # as in a service that exports nothing

@@ -1,8 +1,10 @@
 """An outbox event keeps the trace context of the work that wrote it, so the relay's publish continues that trace."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
+
+import pytest
 
 from chassis import tracing
 from chassis.cloudevents import Outgoing
@@ -11,9 +13,15 @@ from contracts.topics import EXAMINATION_DOCUMENTS_SUBMITTED
 from services.intake.adapters.documents import _event, outbox_entry
 from services.intake.adapters.publishing import KafkaPublisher
 from services.intake.handlers.ports import OutboxEvent
-from tests.spans import recorded
+from tests.spans import capturing
 
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _spans() -> Iterator[None]:
+    with capturing():
+        yield
 
 
 class Record:
@@ -41,7 +49,6 @@ def an_event(cause: str) -> OutboxEvent:
 
 
 async def test_an_event_read_back_from_the_outbox_is_published_in_the_trace_of_the_record_that_caused_it() -> None:
-    recorded()
     upstream = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
     with tracing.consuming("a-topic", "intake.a-topic", [Consumed("evt-in-1", upstream)]):
         stored = outbox_entry(an_event(cause="evt-in-1"), version=2)
