@@ -8,7 +8,7 @@ topic's payload) and tolerant of everything else (unknown headers, extensions an
 data fields).
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -67,6 +67,9 @@ class Outgoing:
     time: datetime
     correlation_id: str | None = None
     causation_id: str | None = None
+    trace: Mapping[str, str] | None = None
+    """The W3C trace context to continue (traceparent, tracestate), when the work that caused it is over
+    (an outbox event published later); else the span of the record with `causation_id`, or the current one."""
 
     @property
     def key(self) -> str:

@@ -31,6 +31,7 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.message import StreamMessage
 
+from chassis import tracing
 from chassis.backoff import Backoff, persistently
 from chassis.clock import Clock
 from chassis.cloudevents import UNDECODABLE_HEADERS, Inbound, decode
@@ -98,8 +99,10 @@ class Delivery:
         # An event whose key has an earlier record parked here queues behind it, to keep its order.
         queued = [e for e in accepted if self.group_id in groups.get(e.record.key, ())]
         behind = {id(e) for e in queued}
-        outcome = await self._run([e for e in accepted if id(e) not in behind])
-        outcome.waiting = [*((e, QUEUED) for e in queued), *outcome.waiting]
+        with tracing.consuming(self.topic.name, self.group_id, accepted) as consumed:
+            outcome = await self._run([e for e in accepted if id(e) not in behind])
+            outcome.waiting = [*((e, QUEUED) for e in queued), *outcome.waiting]
+            _trace_outcome(consumed, outcome)
         now = self.clock.now()
         if outcome.waiting:
             records = [parked(self.group_id, e.record, why, now) for e, why in outcome.waiting]
@@ -123,7 +126,9 @@ class Delivery:
         expired = [r for r in records if now - r.parked_at > limit]
         events = [decode(r, self.topic, self.model) for r in records if now - r.parked_at <= limit]
         rejected = [e for e in events if e.rejection is not None]
-        outcome = await self._run([e for e in events if e.rejection is None])
+        with tracing.consuming(self.topic.name, self.group_id, [e for e in events if e.rejection is None]) as consumed:
+            outcome = await self._run([e for e in events if e.rejection is None])
+            _trace_outcome(consumed, outcome)
         still = {id(e.record) for e, _ in outcome.waiting}
         if still:
             await self._persistently(
@@ -202,6 +207,13 @@ class Delivery:
         self.health.dead_lettered.labels(self.topic.name, self.group_id, reason).inc(len(letters))
         for e, error in failures:
             log_dead_letter(e, error, topic=self.topic.name, group=self.group_id, dlq_reason=reason)
+
+
+def _trace_outcome(consumed: tracing.Consumed, outcome: Outcome) -> None:
+    for event, _ in outcome.waiting:
+        consumed.outcome(event.id, "parked")
+    for event, error in outcome.failed:
+        consumed.outcome(event.id, "dead-lettered", type(error).__name__)
 
 
 def _text(error: BaseException | str) -> str:

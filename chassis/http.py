@@ -13,11 +13,23 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
+from fastapi.telemetry import TelemetryConfig
 
 from chassis.http_metrics import HttpMetrics, MeasureRequests
 
 PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 Lifespan = Callable[[], AbstractAsyncContextManager[None]]
+
+TELEMETRY: TelemetryConfig = {
+    "tracing": True,
+    "operation_spans": False,  # a span per request is what a trace needs; dependency and endpoint spans are noise
+    "metrics": False,  # HTTP metrics are Prometheus's, on /metrics
+    "logs": False,  # a validation failure's message may quote personal data; our logs say what failed
+    "exclude": lambda scope: str(scope.get("path", "")).startswith(("/health/", "/metrics")),
+}
+"""FastAPI's own OpenTelemetry support: a SERVER span per request, continuing the caller's `traceparent`,
+once a tracer provider is installed (chassis.tracing). Probes and scrapes make none: an orchestrator
+polls them every few seconds, and their spans would bury the ones an operator looks for."""
 
 
 def create_app(
@@ -35,7 +47,7 @@ def create_app(
         async with lifespan():
             yield
 
-    app = FastAPI(title=title or service, description=description or "", lifespan=app_lifespan)
+    app = FastAPI(title=title or service, description=description or "", lifespan=app_lifespan, telemetry=TELEMETRY)
     if http_metrics is not None:
         app.add_middleware(MeasureRequests, metrics=http_metrics)
 

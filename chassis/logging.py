@@ -1,7 +1,8 @@
 """structlog set-up: JSON in containers, console on a terminal, always redacted.
 
 Context (service, topic, event id, correlation id, application id) is bound with
-`structlog.contextvars`, so every line a handler writes carries it.
+`structlog.contextvars`, so every line a handler writes carries it; a line written
+inside a span carries its `trace_id` and `span_id` (chassis.tracing).
 """
 
 import logging
@@ -12,6 +13,7 @@ from typing import Any
 import structlog
 
 from chassis.redaction import redact_processor
+from chassis.tracing import log_ids
 
 
 def _flatten_extra(_logger: Any, _method: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
@@ -33,6 +35,7 @@ def configure_logging(service: str, *, level: str = "info", fmt: str = "json") -
     shared: list[structlog.typing.Processor] = [
         structlog.contextvars.merge_contextvars,
         _flatten_extra,
+        log_ids,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.processors.format_exc_info,

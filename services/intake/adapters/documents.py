@@ -13,6 +13,8 @@ documents: nothing queries inside them, and FerretDB stores a type schema beside
 document that grows with each nested field. With nested payloads that schema was 12 of
 an application's 18.5 KB, converted on every read and every rewrite (docs/benchmarks.md).
 Text also keeps an event published again byte for byte the one published first.
+An outbox event also keeps the W3C trace context of the work that wrote it (`trace`),
+so that the relay, publishing it after a crash, continues the same trace.
 Documents written before this layout (nested) are still read.
 """
 
@@ -20,6 +22,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from chassis import tracing
 from contracts.application import Application
 from contracts.topics import BY_NAME
 from services.intake.adapters.collections import Document
@@ -39,6 +42,9 @@ def outbox_entry(event: OutboxEvent, version: int) -> Document:
         "correlation_id": event.correlation_id,
         "causation_id": event.causation_id,
     }
+    trace = event.trace or tracing.carrier(event.causation_id)
+    if trace:
+        fields["trace"] = dict(trace)
     return {"version": version, "event": json.dumps(fields, ensure_ascii=False, separators=(",", ":"))}
 
 
@@ -84,4 +90,5 @@ def _event(event_id: str, stored: Document) -> OutboxEvent:
         time=datetime.fromisoformat(entry["time"]),
         correlation_id=entry.get("correlation_id"),
         causation_id=entry.get("causation_id"),
+        trace=entry.get("trace"),
     )

@@ -29,7 +29,10 @@ class KafkaPublisher:
 
     async def publish(self, events: Sequence[OutboxEvent]) -> None:
         await self.publisher.publish(
-            [Outgoing(self.rename(e.topic), e.data, e.id, e.time, e.correlation_id, e.causation_id) for e in events]
+            [
+                Outgoing(self.rename(e.topic), e.data, e.id, e.time, e.correlation_id, e.causation_id, e.trace)
+                for e in events
+            ]
         )
 
 

@@ -8,7 +8,7 @@ writers starting from the same version only one succeeds, the other gets
 delivery layer also recognises as transient.
 """
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -33,6 +33,8 @@ class OutboxEvent:
     time: datetime
     correlation_id: str | None = None
     causation_id: str | None = None
+    trace: Mapping[str, str] | None = None
+    """The W3C trace context of the work that wrote it, stored with it, so a later publish continues that trace."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,6 +58,8 @@ class Mail:
     sender: str
     recipients: tuple[str, ...]
     data: bytes
+    cause: str | None = None
+    """The id of the event the notice answers: the sender's span joins that event's trace."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,6 +112,7 @@ class Sender:
             sender=self._envelope_sender,
             recipients=tuple(r.address for r in notice.recipients),
             data=message_bytes(message),
+            cause=source.event_id,
         )
         try:
             result = await self._mailer.send(mail, hand)
