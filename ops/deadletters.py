@@ -52,6 +52,9 @@ def parser() -> argparse.ArgumentParser:
     commands.choices["list"].add_argument("--unmask", action="store_true", help="show personal data")
     commands.choices["redrive"].add_argument("--all", action="store_true", help="every dead letter of the topics")
     commands.choices["redrive"].add_argument("--dry-run", action="store_true")
+    commands.choices["redrive"].add_argument(
+        "--again", action="store_true", help="also those whose record failed again after an earlier redrive"
+    )
     show = commands.add_parser("show")
     show.add_argument("ref", help="<dead-letter topic>:<partition>:<offset>, as list prints it")
     show.add_argument("--unmask", action="store_true", help="show personal data")
@@ -87,7 +90,7 @@ async def run(argv: Sequence[str], out: TextIO = sys.stdout) -> int:
         return 0
     for lt in letters:
         error = masked(lt.headers.get("dlq_error", ""), args.unmask)[:_ERROR_WIDTH]
-        state = "redriven" if lt.ref in marks else "waiting"
+        state = "redriven" if lt.ref in marks else "failed again" if lt.redriven_from else "waiting"
         print(
             f"{lt.ref}\t{lt.at.isoformat(timespec='seconds')}\t{lt.reason}\t{state}\tgroup={lt.group}"
             f"\tkey={masked(lt.key, args.unmask)}\tsource={lt.source_ref}\terror={error}",
@@ -122,14 +125,17 @@ async def _redrive(
     if not args.topic or not (selection.narrowed or args.all):
         print("redrive needs --topic and a selection (--reason, --key, --group, --since, --until) or --all", file=out)
         return 1
-    report = await redrive(args.bootstrap, topics, selection, ledger, dry_run=args.dry_run)
+    report = await redrive(args.bootstrap, topics, selection, ledger, dry_run=args.dry_run, again=args.again)
     verb = "would redrive" if args.dry_run else "redriven"
     for ref, to in report.redriven:
         print(f"{verb}\t{ref}\t-> {to}", file=out)
     for ref, why in report.skipped:
         print(f"skipped\t{ref}\t{why}", file=out)
+    for ref, earlier in report.failed_again:
+        print(f"failed again\t{ref}\tafter the redrive of {earlier} (--again redrives it once more)", file=out)
     print(
-        f"{verb} {len(report.redriven)}, already redriven {len(report.already)}, skipped {len(report.skipped)}",
+        f"{verb} {len(report.redriven)}, already redriven {len(report.already)}, skipped {len(report.skipped)}, "
+        f"failed again {len(report.failed_again)}",
         file=out,
     )
     return 0

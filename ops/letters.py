@@ -81,6 +81,11 @@ class Letter:
         return ":".join(map(str, self.source)) if self.source else self.ref
 
     @property
+    def redriven_from(self) -> str | None:
+        """The dead letter this one's record was a redrive of: it failed again after that redrive."""
+        return self.headers.get(ce.DLQ_REDRIVEN_FROM_HEADER)
+
+    @property
     def truncated(self) -> bool:
         return self.headers.get(ce.DLQ_TRUNCATED_HEADER) == "true"
 

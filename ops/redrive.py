@@ -7,6 +7,10 @@ dead-lettered it handles it again, the others already have its event id and only
 acknowledge it. A dead letter cut to fit its topic is redriven from the original,
 read back at its source coordinates, as long as retention has kept it there and its
 SHA-256 still matches.
+
+A dead letter whose record was itself a redrive failed again: its service still cannot
+use it. It is left alone unless asked for (`again`), so that running the same redrive
+twice does nothing the second time instead of sending the same record round once more.
 """
 
 import asyncio
@@ -33,10 +37,18 @@ class Report:
     """Dead letters redriven by an earlier run, left alone."""
     skipped: list[tuple[str, str]] = field(default_factory=list)
     """(dead letter, why it cannot be redriven)."""
+    failed_again: list[tuple[str, str]] = field(default_factory=list)
+    """(dead letter, the dead letter it was a redrive of): redriven again only when asked for."""
 
 
 async def redrive(
-    bootstrap: str, topics: Sequence[str], selection: Selection, ledger: Ledger, *, dry_run: bool = False
+    bootstrap: str,
+    topics: Sequence[str],
+    selection: Selection,
+    ledger: Ledger,
+    *,
+    dry_run: bool = False,
+    again: bool = False,
 ) -> Report:
     letters = [letter for r in await read_all(bootstrap, topics) if (letter := Letter.of(r)) in selection]
     marks = await ledger.marks()
@@ -48,6 +60,8 @@ async def redrive(
         source = letter.source_ref
         if letter.ref in marks or source in done:
             report.already.append(letter.ref)
+        elif letter.redriven_from is not None and not again:
+            report.failed_again.append((letter.ref, letter.redriven_from))
         elif source in outgoing:
             outgoing[source][1].append(letter)
         elif isinstance(record := await _original(bootstrap, letter), str):

@@ -78,12 +78,12 @@ async def test_redrive_by_reason_puts_each_record_back_on_its_source_topic_once_
     args = ("--bootstrap", copy.kafka, "--prefix", copy.prefix, "redrive", "--topic", copy.submissions.name)
 
     status, dry = await tool(*args, "--reason", "failed", "--dry-run")
-    assert (status, dry.splitlines()[-1]) == (0, "would redrive 2, already redriven 0, skipped 0")
+    assert (status, dry.splitlines()[-1]) == (0, "would redrive 2, already redriven 0, skipped 0, failed again 0")
     assert len(await read_all(copy.kafka, [copy.submissions.name])) == 3
     status, first = await tool(*args, "--reason", "failed")
-    assert (status, first.splitlines()[-1]) == (0, "redriven 2, already redriven 0, skipped 0")
+    assert (status, first.splitlines()[-1]) == (0, "redriven 2, already redriven 0, skipped 0, failed again 0")
     status, second = await tool(*args, "--reason", "failed")
-    assert (status, second.splitlines()[-1]) == (0, "redriven 0, already redriven 2, skipped 0")
+    assert (status, second.splitlines()[-1]) == (0, "redriven 0, already redriven 2, skipped 0, failed again 0")
 
     records = await read_all(copy.kafka, [copy.submissions.name])
     redriven = [r for r in records if ce.DLQ_REDRIVEN_FROM_HEADER in header_map(r)]
@@ -97,6 +97,23 @@ async def test_redrive_by_reason_puts_each_record_back_on_its_source_topic_once_
     assert f"{copy.submissions.dlq}\tfailed\t2\tredriven 2" in counted
 
 
+async def test_a_redriven_record_that_fails_again_is_not_sent_round_again_unless_asked(copy: Copy) -> None:
+    await copy.dead_letter(copy.submissions, [original("s-1")], reason=ce.DLQ_REASON_FAILED)
+    args = ("--bootstrap", copy.kafka, "--prefix", copy.prefix, "redrive", "--topic", copy.submissions.name)
+    await tool(*args, "--reason", "failed")
+    # The service still cannot use it: it dead-letters the redriven record again.
+    redriven = [r for r in await read_all(copy.kafka, [copy.submissions.name]) if r.offset == 1]
+    await copy.dead_letter_records(copy.submissions, redriven, reason=ce.DLQ_REASON_FAILED, group="intake")
+
+    status, second = await tool(*args, "--reason", "failed")
+    assert (status, second.splitlines()[-1]) == (0, "redriven 0, already redriven 1, skipped 0, failed again 1")
+    _, listed = await tool("--bootstrap", copy.kafka, "--prefix", copy.prefix, "list")
+    assert [line.split("\t")[3] for line in listed.splitlines()] == ["redriven", "failed again"]
+    status, forced = await tool(*args, "--reason", "failed", "--again")
+    assert (status, forced.splitlines()[-1]) == (0, "redriven 1, already redriven 1, skipped 0, failed again 0")
+    assert len(await read_all(copy.kafka, [copy.submissions.name])) == 3
+
+
 async def test_a_record_two_groups_dead_lettered_goes_back_once(copy: Copy) -> None:
     await copy.dead_letter(copy.decisions, [original("a-1")], reason=ce.DLQ_REASON_FAILED, group="intake")
     [record] = await read_all(copy.kafka, [copy.decisions.name])
@@ -105,7 +122,7 @@ async def test_a_record_two_groups_dead_lettered_goes_back_once(copy: Copy) -> N
     status, out = await tool("--bootstrap", copy.kafka, "--prefix", copy.prefix, "redrive", "--topic",
                              copy.decisions.name, "--all")  # fmt: skip
 
-    assert (status, out.splitlines()[-1]) == (0, "redriven 2, already redriven 0, skipped 0")
+    assert (status, out.splitlines()[-1]) == (0, "redriven 2, already redriven 0, skipped 0, failed again 0")
     assert len(await read_all(copy.kafka, [copy.decisions.name])) == 2
 
 
@@ -118,7 +135,7 @@ async def test_a_dead_letter_cut_to_fit_is_redriven_whole_from_its_original(copy
     status, out = await tool("--bootstrap", copy.kafka, "--prefix", copy.prefix, "redrive", "--topic",
                              copy.submissions.name, "--key", "s-1")  # fmt: skip
 
-    assert (status, out.splitlines()[-1]) == (0, "redriven 1, already redriven 0, skipped 0")
+    assert (status, out.splitlines()[-1]) == (0, "redriven 1, already redriven 0, skipped 0, failed again 0")
     records = await read_all(copy.kafka, [copy.submissions.name])
     assert [r.value for r in records] == [big[1], big[1]]
 
