@@ -110,6 +110,7 @@ def build(
         settings.kafka_bootstrap_servers,
         {delivery.topic.name: delivery.group_id for delivery in service.deliveries},
         topics=[t.prefixed(topic_prefix).name for t in catalogue.CATALOGUE],  # every service's groups: `domain.lag`
+        services={*settings.system_services, service.name},
         cache_seconds=settings.lag_cache_seconds,
     )
     report = FiguresReport(figures_ledger, store, lag, clock)

@@ -31,5 +31,9 @@ class ReportingSettings(ServiceSettings):
     figures_rollup_margin_seconds: float = Field(60.0, ge=0)
     """After this long, a counting batch whose consumer never said what it claimed is resolved from
     the seen-records: longer than any consumer stalls between the two (see adapters/ledger.py)."""
+    system_services: tuple[str, ...] = ("intake", "eligibility", "notification", "reporting")
+    """The services whose consumer groups (`<service>.<topic>`) make the dashboard's lag; reporting
+    itself always counts. Groups of any other name (a copy run under another name, a retired
+    consumer) are left out: their lag would grow for ever. As JSON: `["intake", ...]`."""
     history_sample_seconds: float = Field(60.0, gt=0)
     """How often each service's lag and the dead-letter total are sampled into the hourly history."""

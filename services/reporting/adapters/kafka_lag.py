@@ -50,13 +50,16 @@ class KafkaLag:
         own: Mapping[str, str],
         *,
         topics: Collection[str] = (),
+        services: Collection[str] = (),
         cache_seconds: float,
     ) -> None:
         """`own`: topic name -> reporting's group that reads it; `topics`: every catalogued topic's
-        name as this deployment spells it (prefixed), whose groups and dead letters are read."""
+        name as this deployment spells it (prefixed), whose groups and dead letters are read;
+        `services`: the system's services, whose groups those are (`domain.lag`)."""
         self._bootstrap = bootstrap_servers
         self._own = dict(own)
         self._topics = frozenset(topics) | frozenset(own)
+        self._services = frozenset(services)
         self._cache_seconds = cache_seconds
         self._lock = asyncio.Lock()
         self._admin: AIOKafkaAdminClient | None = None
@@ -83,7 +86,7 @@ class KafkaLag:
     async def _read(self) -> LagReading:
         admin, consumer = await self._clients()
         listed = {str(group[0]) for group in await admin.list_consumer_groups()}
-        groups = {g: found.topic for g in listed if (found := subscription_of(g, self._topics)) is not None}
+        groups = {g: found.topic for g in listed if (found := subscription_of(g, self._topics, self._services))}
         groups |= {group: topic for topic, group in self._own.items()}
         # All topics in one metadata request: naming a missing one could have the broker create it.
         partitions: dict[str, list[TopicPartition]] = {}
@@ -102,7 +105,7 @@ class KafkaLag:
             by_group[group] = lag_per_topic(read, mine, beginnings).get(topic, 0)
         dead = sum(end for tp, end in ends.items() if tp.topic.endswith(DLQ_SUFFIX))
         own = {topic: by_group.get(group, 0) for topic, group in self._own.items()}
-        return LagReading(own=own, by_service=per_service(by_group, self._topics), dead_letters=dead)
+        return LagReading(own=own, by_service=per_service(by_group, self._topics, self._services), dead_letters=dead)
 
     async def _clients(self) -> tuple[AIOKafkaAdminClient, AIOKafkaConsumer]:
         if self._admin is None or self._consumer is None:

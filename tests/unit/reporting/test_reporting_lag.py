@@ -23,23 +23,27 @@ def test_lag_is_never_negative() -> None:
 
 
 TOPICS = ("intake.application-received.v1", "notification.notice-sent.v1", "portal.application-submitted.v1")
+SERVICES = ("intake", "eligibility", "notification", "reporting")
 
 
 def test_a_group_named_by_the_delivery_rule_belongs_to_the_service_before_the_topic() -> None:
-    assert subscription_of("notification.intake.application-received.v1", TOPICS) == Subscription(
+    assert subscription_of("notification.intake.application-received.v1", TOPICS, SERVICES) == Subscription(
         "notification", "intake.application-received.v1"
     )
-    assert subscription_of("intake.portal.application-submitted.v1", TOPICS) == Subscription(
+    assert subscription_of("intake.portal.application-submitted.v1", TOPICS, SERVICES) == Subscription(
         "intake", "portal.application-submitted.v1"
     )
 
 
 def test_groups_that_are_not_the_systems_are_left_out() -> None:
-    assert subscription_of("console-consumer-1234", TOPICS) is None
-    assert subscription_of("intake.application-received.v1", TOPICS) is None  # a topic is not a group
-    assert subscription_of("redrive.intake.application-received.v1.dlq", TOPICS) is None
+    assert subscription_of("console-consumer-1234", TOPICS, SERVICES) is None
+    assert subscription_of("intake.application-received.v1", TOPICS, SERVICES) is None  # a topic is not a group
+    assert subscription_of("redrive.intake.application-received.v1.dlq", TOPICS, SERVICES) is None
     # A side-by-side copy's groups (`<service>.<prefix>.<topic>`) are not taken for the unprefixed system's.
-    assert subscription_of("reporting-1.t0a1b2.intake.application-received.v1", TOPICS) is None
+    assert subscription_of("reporting-1.t0a1b2.intake.application-received.v1", TOPICS, SERVICES) is None
+    # A copy run under another name, or a retired consumer: its lag would grow for ever on the dashboard.
+    assert subscription_of("eligibility-test-0a1b.intake.application-received.v1", TOPICS, SERVICES) is None
+    assert subscription_of("eligibility-test-0a1b.intake.application-received.v1", TOPICS, ("eligibility-test-0a1b",))
 
 
 def test_the_lag_of_a_service_sums_its_groups() -> None:
@@ -50,4 +54,4 @@ def test_the_lag_of_a_service_sums_its_groups() -> None:
         "reporting.intake.application-received.v1": 6,
         "intake.portal.application-submitted.v1": 0,
     }
-    assert per_service(lag, TOPICS) == {"intake": 0, "notification": 296, "reporting": 10}
+    assert per_service(lag, TOPICS, SERVICES) == {"intake": 0, "notification": 296, "reporting": 10}
