@@ -17,7 +17,9 @@ dead-lettered. Per batch:
 Writing a dead letter or parking a record is waited out the same way when it fails
 for a transient reason, and a dead letter always fits its topic, so no record can
 stop a partition. Handlers are idempotent (outcomes stored under the source event
-id), which is what makes trying a batch again safe.
+id), which is what makes trying a batch again safe. When the group rebalances, the
+partitions are given up only once the batch in hand is settled (`chassis.handover`),
+so two members never handle the same records at once.
 """
 
 import dataclasses
@@ -37,6 +39,7 @@ from chassis.clock import Clock
 from chassis.cloudevents import UNDECODABLE_HEADERS, Inbound, decode
 from chassis.dead_letters import DeadLetter, DeadLetterPublisher
 from chassis.errors import Waiting
+from chassis.handover import FinishBeforeHandover
 from chassis.health import DeliveryHealth
 from chassis.parking import ParkedRecord, ParkingLot, parked
 from chassis.rejections import log_dead_letter
@@ -255,10 +258,11 @@ def subscribe(broker: KafkaBroker, delivery: Delivery, *, service: str) -> None:
     # The label children are looked up once: the hot path only adds and observes.
     consumed = delivery.health.consumed.labels(topic.name, delivery.group_id)
     duration = delivery.health.batch_duration.labels(topic.name, delivery.group_id)
+    handover = FinishBeforeHandover(delivery.group_id)
 
     async def on_batch(events: list[Any]) -> None:
         consumed.inc(len(events))
-        with duration.time():
+        with duration.time(), handover.handling():
             await delivery.deliver(events)
 
     # The annotation is what FastStream validates against and documents in AsyncAPI; the
@@ -271,8 +275,12 @@ def subscribe(broker: KafkaBroker, delivery: Delivery, *, service: str) -> None:
         max_records=settings.max_records,
         batch_timeout_ms=settings.batch_timeout_ms,
         max_poll_interval_ms=settings.max_poll_interval_ms,
+        # How long the group waits for a member to rejoin: as long as its batch may be held (chassis.handover).
+        # aiokafka's default is the session timeout, 10 s, after which the member is dropped mid-batch.
+        rebalance_timeout_ms=settings.max_poll_interval_ms,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
+        listener=handover,
         parser=_tolerant_parser,
         decoder=decoder,
         title=f"{topic.name}:{service}",
