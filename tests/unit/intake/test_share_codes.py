@@ -118,7 +118,8 @@ def test_the_lock_is_a_budget_for_ever_and_comes_first():
     lock, per_code, per_client = limits.budgets("hash", "203.0.113.9")
 
     assert lock == limits.lock("hash")
-    assert lock.window is None and lock.retry_after(AT) is None
+    assert lock.window is None
+    assert lock.retry_after(AT) is None
     assert lock.slots(AT) == lock.slots(AT + timedelta(days=400))
     assert (per_code.misses, per_client.misses) == (3, 10)
     assert "203.0.113.9" not in per_client.scope
