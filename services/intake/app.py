@@ -8,12 +8,14 @@ Consumes:
 - examination.documents-requested / documents-submitted / decision-made / coe-issued / card-dispatched /
   result-delivered (.v1): the examination's steps move the status
 - notification.notice-sent.v1: a note on the timeline
-HTTP (/v1, bearer JWT): submit one or a batch, read status and timeline, proof of a pending application, withdraw.
+HTTP (/v1, bearer JWT): submit one or a batch, read status and timeline, proof of a pending application, withdraw;
+  share codes (create, list, revoke, their checks), and the public check of a share code (no token).
 Metrics: the outbox's backlog (outbox_pending_events, outbox_oldest_pending_age_seconds) beside the chassis's.
 Produces (each keyed by application id, through the outbox in the application's document):
 - intake.application-received.v1, intake.application-accepted.v1, intake.application-not-eligible.v1,
   intake.application-withdrawn.v1, intake.application-status-changed.v1
-Owns: the `intake` database: applications (with their outboxes), number_blocks, idempotency_keys; the
+Owns: the `intake` database: applications (with their outboxes), number_blocks, idempotency_keys, share_codes
+  (with share_code_hashes, share_code_checks, share_check_slots); the
   chassis's parked_records (examination events that came before the status they need).
 """
 
@@ -29,16 +31,20 @@ from services.intake.adapters import number_blocks, repository
 from services.intake.adapters.api.auth import TokenVerifier
 from services.intake.adapters.api.idempotency import Idempotency
 from services.intake.adapters.api.routes import ApiDeps, api_router
+from services.intake.adapters.api.share_codes import ShareCodeDeps, share_code_router
 from services.intake.adapters.idempotency_store import INDEXES as IDEMPOTENCY_INDEXES
 from services.intake.adapters.idempotency_store import MongoIdempotencyKeys
 from services.intake.adapters.outbox_metrics import OutboxBacklog
 from services.intake.adapters.publishing import DeferringFlush, KafkaPublisher
+from services.intake.adapters.share_code_store import INDEXES as SHARE_CODE_INDEXES
+from services.intake.adapters.share_code_store import MongoAttemptSlots, MongoShareCodes
 from services.intake.adapters.subscribers import assessed, notice_sent, on_examination, on_progress, on_submitted
 from services.intake.domain import inputs
 from services.intake.handlers.concurrency import ApplicationLocks
 from services.intake.handlers.filer_access import FilerAccess
 from services.intake.handlers.outbox import Flusher, OutboxRelay
 from services.intake.handlers.progress import ApplyProgress
+from services.intake.handlers.share_codes import CheckShareCode, ShareCodeAccess
 from services.intake.handlers.submit import SubmitApplications
 from services.intake.settings import IntakeSettings
 
@@ -76,6 +82,7 @@ def build(settings: IntakeSettings, *, clock: Clock | None = None, name: str = N
     service.background("outbox-relay", lambda: core.relay.run(settings.outbox_relay_interval_seconds))
     service.metrics(OutboxBacklog(core.applications.markers, clock).exposition)
     service.route(api_router(core.api()))
+    service.route(share_code_router(core.share_codes()))
     service.on_startup(core.start)
     return service
 
@@ -117,8 +124,20 @@ class _Core:
             clock=self.clock,
         )
 
+    def share_codes(self) -> ShareCodeDeps:
+        codes, slots = MongoShareCodes(self.service.database), MongoAttemptSlots(self.service.database)
+        limits = self.settings.share_check_limits()
+        access = FilerAccess(self.applications, self.progress, self.clock)
+        valid_for = timedelta(days=self.settings.share_code_valid_days)
+        return ShareCodeDeps(
+            settings=self.settings,
+            access=ShareCodeAccess(access, codes, slots, self.clock, valid_for=valid_for, limits=limits),
+            check=CheckShareCode(self.applications, codes, slots, self.clock, limits),
+            verifier=self.verifier,
+        )
+
     async def start(self) -> None:
         """Indexes (one per command, for FerretDB), and the token key checked before any request."""
-        indexes = {**repository.INDEXES, **number_blocks.INDEXES, **IDEMPOTENCY_INDEXES}
+        indexes = {**repository.INDEXES, **number_blocks.INDEXES, **IDEMPOTENCY_INDEXES, **SHARE_CODE_INDEXES}
         await mongo.ensure_indexes(self.service.database, indexes)
         self.verifier.keys()

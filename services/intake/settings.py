@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr
 from chassis.settings import ServiceSettings
 from contracts.application import FilerCategory
 from services.intake.domain.filing_window import FilingWindow
+from services.intake.domain.share_codes import MissLimits
 
 ORGANISATION_API_CATEGORIES = (
     FilerCategory.ORGANISATION_STAFF,
@@ -58,8 +59,28 @@ class IntakeSettings(ServiceSettings):
     """Pending entries younger than this are left to the writer that is publishing them."""
     outbox_relay_batch_size: int = Field(500, ge=1)
 
+    share_code_valid_days: float = Field(30.0, gt=0, le=366)
+    """How long a share code answers checks after it is created (a revoked one stops at once)."""
+    share_code_lock_after_misses: int = Field(5, ge=1, le=100)
+    """Wrong attempts with one code, ever, after which it is locked (the filer makes a new one)."""
+    share_check_misses_per_code: int = Field(3, ge=1, le=1000)
+    share_check_misses_per_client: int = Field(10, ge=1, le=1000)
+    """Wrong attempts with one code, and from one client, in each `share_check_window_seconds`."""
+    share_check_window_seconds: float = Field(900.0, gt=0)
+    share_check_client_header: str | None = None
+    """The header the proxy in front of intake sets to the caller's address (`X-Real-IP`, say); unset, the
+    client is the connection's peer. Set it only behind such a proxy: callers could write it themselves."""
+
     def filing_window(self) -> FilingWindow:
         return FilingWindow(
             max_ahead=timedelta(seconds=self.submitted_at_max_ahead_seconds),
             max_age=timedelta(days=self.submitted_at_max_age_days),
+        )
+
+    def share_check_limits(self) -> MissLimits:
+        return MissLimits(
+            lock_after=self.share_code_lock_after_misses,
+            per_code=self.share_check_misses_per_code,
+            per_client=self.share_check_misses_per_client,
+            window=timedelta(seconds=self.share_check_window_seconds),
         )

@@ -17,6 +17,7 @@ from contracts.application import Application
 from contracts.base import Payload
 from contracts.topics import Topic
 from services.intake.domain.application import ApplicationState
+from services.intake.domain.share_codes import CheckOutcome, ShareCode
 
 
 class Contention(Exception):
@@ -103,3 +104,37 @@ class Publisher(Protocol):
     async def publish(self, events: Sequence[OutboxEvent]) -> None:
         """Returns once the broker acknowledged every event; raises otherwise."""
         ...
+
+
+class ShareCodes(Protocol):
+    """Share codes (`domain.share_codes`) and the checks made with them."""
+
+    async def add(self, code: ShareCode) -> None: ...
+
+    async def by_hash(self, code_hash: str) -> ShareCode | None: ...
+
+    async def by_id(self, share_code_id: str) -> ShareCode | None: ...
+
+    async def of_application(self, application_id: str) -> list[ShareCode]:
+        """Oldest first."""
+        ...
+
+    async def revoke(self, share_code_id: str, at: datetime) -> None: ...
+
+    async def record_check(self, share_code_id: str, at: datetime, outcome: CheckOutcome) -> None: ...
+
+    async def checks(self, share_code_id: str) -> list[tuple[datetime, CheckOutcome]]:
+        """Oldest first."""
+        ...
+
+
+class AttemptSlots(Protocol):
+    """Slots of the miss budgets, each taken by inserting a document whose id is the slot's."""
+
+    async def take(self, slot_ids: Sequence[str], at: datetime) -> str | None:
+        """Takes the first free slot of those named, or returns None if all are taken."""
+        ...
+
+    async def give_back(self, slot_ids: Sequence[str]) -> None: ...
+
+    async def all_taken(self, slot_ids: Sequence[str]) -> bool: ...
