@@ -24,7 +24,9 @@ async def test_two_instances_admit_no_more_than_the_burst_together_and_answer_th
     route = {"GET /v1/applications/{number}": {"rate": 5, "burst": BURST}}
     limited = intake_settings(settings.kafka_bootstrap_servers, settings.mongodb_uri, database.name, rate_limits=route)
     clock = FixedClock(datetime.now(UTC))  # one window for the whole burst, wherever it falls on the real clock
-    first, second = (build(limited, clock=clock, name=name_of(settings), topic_prefix=prefix_of(settings)) for _ in "12")
+    # Two instances of one intake (one name, one database), as `deploy/services.sh start intake-2` runs them.
+    name, prefix = name_of(settings), prefix_of(settings)
+    first, second = (build(limited, clock=clock, name=name, topic_prefix=prefix) for _ in range(2))
 
     async with running(first) as one, running(second) as two:
         answers = await asyncio.gather(*(burst(client) for _ in range(20) for client in (one, two)))
@@ -34,9 +36,8 @@ async def test_two_instances_admit_no_more_than_the_burst_together_and_answer_th
     assert len(admitted) == BURST
     assert {a.status_code for a in admitted} == {404}
     assert len(refused) == 40 - BURST
-    assert {(a.headers["Retry-After"], a.headers["content-type"], a.json()["code"]) for a in refused} == {
-        ("2", "application/json", "rate_limited")
-    }
+    assert {(a.headers["content-type"], a.json()["code"]) for a in refused} == {("application/json", "rate_limited")}
+    assert {a.headers["Retry-After"] for a in refused} <= {"1", "2"}  # the rest of a 2-second window, rounded up
     assert await database.rate_limit_slots.count_documents({}) == BURST
 
 
