@@ -9,13 +9,15 @@ Consumes:
   result-delivered (.v1): the examination's steps move the status
 - notification.notice-sent.v1: a note on the timeline
 HTTP (/v1, bearer JWT): submit one or a batch, read status and timeline, proof of a pending application, withdraw;
-  share codes (create, list, revoke, their checks), and the public check of a share code (no token).
+  share codes (create, list, revoke, their checks), and the public check of a share code (no token);
+  each filer limited per route (RATE_LIMITS: 429 with Retry-After), the limit shared through the database.
 Metrics: the outbox's backlog (outbox_pending_events, outbox_oldest_pending_age_seconds) beside the chassis's.
 Produces (each keyed by application id, through the outbox in the application's document):
 - intake.application-received.v1, intake.application-accepted.v1, intake.application-not-eligible.v1,
   intake.application-withdrawn.v1, intake.application-status-changed.v1
 Owns: the `intake` database: applications (with their outboxes), number_blocks, idempotency_keys, share_codes
-  (with share_code_hashes, share_code_checks, share_check_slots); the
+  (with share_code_hashes, share_code_checks, share_check_slots), rate_limit_slots (the limiter's windows,
+  purged once ended); the
   chassis's parked_records (examination events that came before the status they need).
 """
 
@@ -30,12 +32,15 @@ from contracts import topics as t
 from services.intake.adapters import number_blocks, repository
 from services.intake.adapters.api.auth import TokenVerifier
 from services.intake.adapters.api.idempotency import Idempotency
+from services.intake.adapters.api.rate_limit import RateLimiter
 from services.intake.adapters.api.routes import ApiDeps, api_router
 from services.intake.adapters.api.share_codes import ShareCodeDeps, share_code_router
 from services.intake.adapters.idempotency_store import INDEXES as IDEMPOTENCY_INDEXES
 from services.intake.adapters.idempotency_store import MongoIdempotencyKeys
 from services.intake.adapters.outbox_metrics import OutboxBacklog
 from services.intake.adapters.publishing import DeferringFlush, KafkaPublisher
+from services.intake.adapters.rate_limit_slots import INDEXES as RATE_LIMIT_INDEXES
+from services.intake.adapters.rate_limit_slots import MongoSlots
 from services.intake.adapters.share_code_store import INDEXES as SHARE_CODE_INDEXES
 from services.intake.adapters.share_code_store import MongoAttemptSlots, MongoShareCodes
 from services.intake.adapters.subscribers import assessed, notice_sent, on_examination, on_progress, on_submitted
@@ -80,6 +85,7 @@ def build(settings: IntakeSettings, *, clock: Clock | None = None, name: str = N
     service.consume(topic(t.EXAMINATION_RESULT_DELIVERED), examined(inputs.from_result_delivered))
     service.consume(topic(t.NOTIFICATION_NOTICE_SENT), on_progress(core.progress, notice_sent))
     service.background("outbox-relay", lambda: core.relay.run(settings.outbox_relay_interval_seconds))
+    service.background("rate-limit-purge", lambda: core.limiter.keep_clean(settings.rate_limit_purge_interval_seconds))
     service.metrics(OutboxBacklog(core.applications.markers, clock).exposition)
     service.route(api_router(core.api()))
     service.route(share_code_router(core.share_codes()))
@@ -107,6 +113,7 @@ class _Core:
             self.applications, self.flush, clock, self.locks, grace=grace, batch=settings.outbox_relay_batch_size
         )
         self.verifier = TokenVerifier(self.settings)
+        self.limiter = RateLimiter(MongoSlots(service.database), settings.rate_limits, clock)
 
     def api(self) -> ApiDeps:
         # The API answers once the application is stored; if the broker is slow, the relay publishes later.
@@ -122,6 +129,7 @@ class _Core:
             idempotency=Idempotency(MongoIdempotencyKeys(self.service.database), self.clock, lease),
             verifier=self.verifier,
             clock=self.clock,
+            limiter=self.limiter,
         )
 
     def share_codes(self) -> ShareCodeDeps:
@@ -134,10 +142,17 @@ class _Core:
             access=ShareCodeAccess(access, codes, slots, self.clock, valid_for=valid_for, limits=limits),
             check=CheckShareCode(self.applications, codes, slots, self.clock, limits),
             verifier=self.verifier,
+            limiter=self.limiter,
         )
 
     async def start(self) -> None:
         """Indexes (one per command, for FerretDB), and the token key checked before any request."""
-        indexes = {**repository.INDEXES, **number_blocks.INDEXES, **IDEMPOTENCY_INDEXES, **SHARE_CODE_INDEXES}
+        indexes = {
+            **repository.INDEXES,
+            **number_blocks.INDEXES,
+            **IDEMPOTENCY_INDEXES,
+            **SHARE_CODE_INDEXES,
+            **RATE_LIMIT_INDEXES,
+        }
         await mongo.ensure_indexes(self.service.database, indexes)
         self.verifier.keys()

@@ -6,11 +6,12 @@ app (the AsyncAPI generator) needs no real key.
 
 from datetime import timedelta
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 
 from chassis.settings import ServiceSettings
 from contracts.application import FilerCategory
 from services.intake.domain.filing_window import FilingWindow
+from services.intake.domain.rate_limit import RateLimit, limit_for
 from services.intake.domain.share_codes import MissLimits
 
 ORGANISATION_API_CATEGORIES = (
@@ -19,6 +20,12 @@ ORGANISATION_API_CATEGORIES = (
     FilerCategory.PUBLIC_INTEREST_CORPORATION,
     FilerCategory.REGISTERED_SUPPORT_ORGANISATION,
 )
+
+BATCH_ROUTE = "POST /v1/applications:batch"
+DEFAULT_RATE_LIMITS = {
+    "*": RateLimit(rate=10, burst=20),
+    BATCH_ROUTE: RateLimit(rate=10, burst=100),
+}
 
 
 class IntakeSettings(ServiceSettings):
@@ -70,6 +77,22 @@ class IntakeSettings(ServiceSettings):
     share_check_client_header: str | None = None
     """The header the proxy in front of intake sets to the caller's address (`X-Real-IP`, say); unset, the
     client is the connection's peer. Set it only behind such a proxy: callers could write it themselves."""
+    rate_limits: dict[str, RateLimit] = Field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
+    """Requests a filer may make per route: `{"<METHOD> <path template>": {"rate": <per second>, "burst": <n>}}`,
+    with `"*"` for every route not named (a route named by neither is not limited). A batch counts its items, so
+    its burst must hold the largest batch. Shared by every instance through the database."""
+    rate_limit_purge_interval_seconds: float = Field(60.0, gt=0)
+    """How often each instance deletes the limiter's ended windows (FerretDB has no TTL indexes)."""
+
+    @model_validator(mode="after")
+    def _batches_fit_their_limit(self) -> "IntakeSettings":
+        batch = limit_for(self.rate_limits, BATCH_ROUTE)
+        if batch is not None and batch.burst < self.api_max_batch_items:
+            raise ValueError(
+                f"RATE_LIMITS: the batch route's burst ({batch.burst}) must hold API_MAX_BATCH_ITEMS "
+                f"({self.api_max_batch_items}): a batch counts its items"
+            )
+        return self
 
     def filing_window(self) -> FilingWindow:
         return FilingWindow(

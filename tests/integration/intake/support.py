@@ -40,6 +40,8 @@ def intake_settings(kafka: str, mongodb_uri: str, database: str, **overrides: An
         # times by the real clock: their filing times must stay believable for years of runs.
         # test_filing_time checks the window with its defaults.
         "submitted_at_max_age_days": 3650,
+        # Tests send their requests as fast as they can, all as one filer: test_rate_limit sets its own limits.
+        "rate_limits": {"*": {"rate": 1000, "burst": 1000}},
         **overrides,
     }
     return IntakeSettings(**values)

@@ -1,6 +1,6 @@
 """In-memory stand-ins for intake's ports, faithful to their contracts (version guards, unique numbers)."""
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -139,3 +139,31 @@ class FakeIdempotencyKeys:
 
     async def release(self, scope: str, key: str) -> None:
         self.records.pop((scope, key), None)
+
+
+class FakeSlots:
+    """The rate limiter's slots: an `_id` is claimed once, as an insert of a unique `_id` is."""
+
+    def __init__(self) -> None:
+        self.held: dict[str, datetime] = {}
+        self.claims = 0
+
+    async def claim(self, window: str, slots: Iterable[int], expires_at: datetime) -> set[int]:
+        self.claims += 1
+        taken = set()
+        for n in slots:
+            if f"{window}|{n}" in self.held:
+                taken.add(n)
+            else:
+                self.held[f"{window}|{n}"] = expires_at
+        return taken
+
+    async def release(self, window: str, slots: Iterable[int]) -> None:
+        for n in slots:
+            self.held.pop(f"{window}|{n}", None)
+
+    async def purge(self, now: datetime) -> int:
+        ended = [slot for slot, expires_at in self.held.items() if expires_at < now]
+        for slot in ended:
+            del self.held[slot]
+        return len(ended)

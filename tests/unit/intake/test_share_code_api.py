@@ -9,6 +9,7 @@ import pytest
 from fastapi import FastAPI
 
 from services.intake.adapters.api.auth import TokenVerifier
+from services.intake.adapters.api.rate_limit import RateLimiter
 from services.intake.adapters.api.share_codes import ShareCodeDeps, share_code_router
 from services.intake.domain.inputs import InputKind as K
 from services.intake.domain.numbering import application_id_for
@@ -41,6 +42,7 @@ class World:
             ),
             check=CheckShareCode(self.intake.applications, self.codes, self.slots, self.intake.clock, limits),
             verifier=TokenVerifier(config),
+            limiter=RateLimiter(self.intake.slots, config.rate_limits, self.intake.clock),
         )
         app = self.intake.api(**overrides)
         app.include_router(share_code_router(deps))

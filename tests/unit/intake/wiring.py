@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from contracts.application import Applicant, Application, ApplicationForm, Filer, FilerCategory, Procedure
 from services.intake.adapters.api.auth import TokenVerifier
 from services.intake.adapters.api.idempotency import Idempotency
+from services.intake.adapters.api.rate_limit import RateLimiter
 from services.intake.adapters.api.routes import ApiDeps, api_router
 from services.intake.handlers.concurrency import ApplicationLocks
 from services.intake.handlers.filer_access import FilerAccess
@@ -18,7 +19,7 @@ from services.intake.handlers.submit import SubmitApplications
 from services.intake.settings import IntakeSettings
 from services.intake.tokens import issue
 
-from .fakes import NOW, Clock, FakeApplications, FakeIdempotencyKeys, FakeNumbers, FakePublisher
+from .fakes import NOW, Clock, FakeApplications, FakeIdempotencyKeys, FakeNumbers, FakePublisher, FakeSlots
 
 SECRET = "unit-test-secret-of-at-least-32-bytes!"
 
@@ -30,6 +31,8 @@ def settings(**overrides: Any) -> IntakeSettings:
         "jwt_secret": SECRET,
         "api_max_body_bytes": 4096,
         "api_max_batch_items": 3,
+        # The clock stands still, so every request of a test falls in one window: test_rate_limit sets its own.
+        "rate_limits": {"*": {"rate": 1000, "burst": 1000}},
         **overrides,
     }
     return IntakeSettings(**values)
@@ -42,6 +45,7 @@ class Intake:
     numbers: FakeNumbers = field(default_factory=FakeNumbers)
     publisher: FakePublisher = field(default_factory=FakePublisher)
     keys: FakeIdempotencyKeys = field(default_factory=FakeIdempotencyKeys)
+    slots: FakeSlots = field(default_factory=FakeSlots)
 
     def __post_init__(self) -> None:
         self.applications.clock = self.clock
@@ -65,6 +69,7 @@ class Intake:
             idempotency=Idempotency(self.keys, self.clock, timedelta(seconds=60)),
             verifier=TokenVerifier(config),
             clock=self.clock,
+            limiter=RateLimiter(self.slots, config.rate_limits, self.clock),
         )
         app = FastAPI()
         app.include_router(api_router(deps))

@@ -28,10 +28,14 @@ def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         404: "No application of yours has this number",
         409: "Refused in the application's present state, or the same key is still running",
         413: "The body exceeds the configured limit",
+        429: "Over this route's rate limit (a batch counts its items); retry after Retry-After seconds",
         503: "Briefly unavailable; retry (with the same Idempotency-Key)",
     }
     shared: dict[int | str, dict[str, Any]] = {
-        code: {"model": Problem, "description": described[code]} for code in (401, 403, 413, 503, *codes)
+        code: {"model": Problem, "description": described[code]} for code in (401, 403, 413, 429, 503, *codes)
+    }
+    shared[429]["headers"] = {
+        "Retry-After": {"description": "Seconds until the limit's window ends", "schema": {"type": "integer"}}
     }
     shared[422] = {"model": ValidationProblem, "description": "Failing fields, by location (never their values)"}
     return shared

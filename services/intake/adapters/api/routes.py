@@ -19,6 +19,7 @@ from services.intake.adapters.api.auth import Principal, TokenVerifier, principa
 from services.intake.adapters.api.errors import limited_route
 from services.intake.adapters.api.idempotency import Idempotency
 from services.intake.adapters.api.params import IdempotencyKey, Number, responses
+from services.intake.adapters.api.rate_limit import RateLimiter, batch_items
 from services.intake.adapters.api.schemas import (
     ApplicationView,
     BatchRequest,
@@ -32,7 +33,7 @@ from services.intake.domain.idempotency import fingerprint
 from services.intake.handlers.filer_access import FilerAccess
 from services.intake.handlers.ports import Clock
 from services.intake.handlers.submit import Received, Refused, Submission, SubmitApplications
-from services.intake.settings import IntakeSettings
+from services.intake.settings import BATCH_ROUTE, IntakeSettings
 
 _ITEMS: TypeAdapter[SubmissionRequest] = TypeAdapter(SubmissionRequest)
 log = structlog.get_logger("intake.api")
@@ -46,11 +47,19 @@ class ApiDeps:
     idempotency: Idempotency
     verifier: TokenVerifier
     clock: Clock
+    limiter: RateLimiter
 
 
 def api_router(deps: ApiDeps) -> APIRouter:
-    router = APIRouter(prefix="/v1", tags=["applications"], route_class=limited_route(deps.settings.api_max_body_bytes))
-    Caller = Annotated[Principal, Depends(principal_dependency(deps.verifier, deps.settings.api_filer_categories))]
+    principal = principal_dependency(deps.verifier, deps.settings.api_filer_categories)
+    Caller = Annotated[Principal, Depends(principal)]
+    fair_use = deps.limiter.per_filer(principal, {BATCH_ROUTE: batch_items(deps.settings.api_max_batch_items)})
+    router = APIRouter(
+        prefix="/v1",
+        tags=["applications"],
+        route_class=limited_route(deps.settings.api_max_body_bytes),
+        dependencies=[Depends(fair_use)],
+    )
 
     @router.post("/applications", status_code=202, response_model=SubmissionAccepted, responses=responses(409))
     async def submit(request: Request, body: SubmissionRequest, caller: Caller, key: IdempotencyKey = None) -> Any:

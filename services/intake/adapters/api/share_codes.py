@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from services.intake.adapters.api.auth import Principal, TokenVerifier, principal_dependency
 from services.intake.adapters.api.errors import ApiProblem, Problem, ValidationProblem, limited_route
 from services.intake.adapters.api.params import Number, responses
+from services.intake.adapters.api.rate_limit import RateLimiter
 from services.intake.adapters.api.share_code_schemas import (
     CheckList,
     CheckRecord,
@@ -47,14 +48,20 @@ class ShareCodeDeps:
     access: ShareCodeAccess
     check: CheckShareCode
     verifier: TokenVerifier
+    limiter: RateLimiter
 
 
 def share_code_router(deps: ShareCodeDeps) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["share codes"], route_class=limited_route(deps.settings.api_max_body_bytes))
-    Caller = Annotated[Principal, Depends(principal_dependency(deps.verifier, deps.settings.api_filer_categories))]
+    principal = principal_dependency(deps.verifier, deps.settings.api_filer_categories)
+    Caller = Annotated[Principal, Depends(principal)]
+    # Fair use as on every route: the filer's by its token, the public check's by the client's address.
+    by_filer, by_client = [Depends(deps.limiter.per_filer(principal))], [Depends(deps.limiter.per_client())]
     base = "/applications/{number}/share-codes"
 
-    @router.post(base, status_code=201, response_model=ShareCodeCreated, responses=responses(404))
+    @router.post(
+        base, status_code=201, response_model=ShareCodeCreated, responses=responses(404), dependencies=by_filer
+    )
     async def create(number: Number, caller: Caller) -> Any:
         """A new share code for the application: the code is in this answer only."""
         created = await deps.access.create(number, caller.filer_id)
@@ -68,7 +75,7 @@ def share_code_router(deps: ShareCodeDeps) -> APIRouter:
         listed = Listed(created.share_code, created.share_code.state(created.share_code.created_at, locked=False))
         return ShareCodeCreated(**_view(listed).model_dump(), code=created.code)
 
-    @router.get(base, response_model=ShareCodeList, responses=responses(404))
+    @router.get(base, response_model=ShareCodeList, responses=responses(404), dependencies=by_filer)
     async def list_codes(number: Number, caller: Caller) -> Any:
         """The application's share codes, oldest first, with their state (never the codes)."""
         found = await deps.access.all(number, caller.filer_id)
@@ -76,7 +83,9 @@ def share_code_router(deps: ShareCodeDeps) -> APIRouter:
             raise _not_found()
         return ShareCodeList(share_codes=[_view(listed) for listed in found])
 
-    @router.post(base + "/{share_code_id}/revoke", response_model=ShareCodeView, responses=responses(404))
+    @router.post(
+        base + "/{share_code_id}/revoke", response_model=ShareCodeView, responses=responses(404), dependencies=by_filer
+    )
     async def revoke(number: Number, share_code_id: ShareCodeId, caller: Caller) -> Any:
         """Revoke a share code: from now on it answers `no_match`. Revoking it again changes nothing."""
         revoked = await deps.access.revoke(number, caller.filer_id, share_code_id)
@@ -85,7 +94,9 @@ def share_code_router(deps: ShareCodeDeps) -> APIRouter:
         log.info("share code revoked", share_code_id=share_code_id, application_id=revoked.share_code.application_id)
         return _view(revoked)
 
-    @router.get(base + "/{share_code_id}/checks", response_model=CheckList, responses=responses(404))
+    @router.get(
+        base + "/{share_code_id}/checks", response_model=CheckList, responses=responses(404), dependencies=by_filer
+    )
     async def checks(number: Number, share_code_id: ShareCodeId, caller: Caller) -> Any:
         """Every check made with the share code, oldest first."""
         found = await deps.access.checks(number, caller.filer_id, share_code_id)
@@ -94,7 +105,11 @@ def share_code_router(deps: ShareCodeDeps) -> APIRouter:
         return CheckList(checks=[CheckRecord(at=at, outcome=outcome) for at, outcome in found])
 
     @router.post(
-        "/share-code-checks", response_model=CheckResult, response_model_exclude_none=True, responses=_CHECK_RESPONSES
+        "/share-code-checks",
+        response_model=CheckResult,
+        response_model_exclude_none=True,
+        responses=_CHECK_RESPONSES,
+        dependencies=by_client,
     )
     async def check(request: Request, body: CheckRequest) -> Any:
         """Public, no token: is the application this code was made for pending or decided?"""
