@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from contracts.application import Applicant, Application, ApplicationForm, Filer, FilerCategory, Procedure
 from services.intake.adapters.api.auth import TokenVerifier
+from services.intake.adapters.api.documents_answer import documents_router
 from services.intake.adapters.api.idempotency import Idempotency
 from services.intake.adapters.api.routes import ApiDeps, api_router
 from services.intake.handlers.concurrency import ApplicationLocks
@@ -68,6 +69,7 @@ class Intake:
         )
         app = FastAPI()
         app.include_router(api_router(deps))
+        app.include_router(documents_router(deps))
         return app
 
 
