@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from contracts.application import Application, EmailAddress, Identifier, Language, Procedure, ShortText
+from contracts.application import Application, Attachment, EmailAddress, Identifier, Language, Procedure, ShortText
 from contracts.base import Payload
 from contracts.eligibility import Reason
 
@@ -149,3 +149,26 @@ class ApplicationStatusChanged(Payload):
     previous_status: ApplicationStatus | None = None
     revision: int
     changed_at: datetime
+
+
+class DocumentsSubmittedOnline(Payload):
+    """The filer answered a documents request (資料提出通知) online, before its deadline.
+
+    Intake checked that a request was open and not past its due date; the examination
+    system reads the described attachments from here. Examination's own
+    `examination.documents-submitted.v1` still records documents handed in at a
+    counter or by post.
+    """
+
+    application_id: Identifier
+    provisional_number: Identifier
+    receipt_number: Identifier
+    procedure: Procedure
+    requested_at: datetime
+    """When the request being answered was made: which request this answers."""
+    due_on: date
+    """The request's last day, as the request stated it."""
+    attachments: Annotated[tuple[Attachment, ...], Field(min_length=1)]
+    """The documents sent, described as at submission (type, name, size, SHA-256)."""
+    submitted_at: datetime
+    parties: Parties

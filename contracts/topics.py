@@ -26,6 +26,7 @@ from contracts.intake import (
     ApplicationReceived,
     ApplicationStatusChanged,
     ApplicationWithdrawn,
+    DocumentsSubmittedOnline,
 )
 from contracts.notification import NoticeFailed, NoticeSent
 from contracts.organisations import (
@@ -111,6 +112,13 @@ INTAKE_APPLICATION_STATUS_CHANGED = Topic(
     "application_id",
     "intake",
     "An application's status moved.",
+)
+INTAKE_DOCUMENTS_SUBMITTED_ONLINE = Topic(
+    "intake.documents-submitted-online.v1",
+    DocumentsSubmittedOnline,
+    "application_id",
+    "intake",
+    "The filer answered a documents request online, before its deadline.",
 )
 ELIGIBILITY_APPLICATION_ASSESSED = Topic(
     "eligibility.application-assessed.v1",

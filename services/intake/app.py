@@ -8,13 +8,14 @@ Consumes:
 - examination.documents-requested / documents-submitted / decision-made / coe-issued / card-dispatched /
   result-delivered (.v1): the examination's steps move the status
 - notification.notice-sent.v1: a note on the timeline
-HTTP (/v1, bearer JWT): submit one or a batch, read status and timeline, proof of a pending application, withdraw;
+HTTP (/v1, bearer JWT): submit one or a batch, read status and timeline, proof of a pending application, withdraw,
+  answer a documents request;
   share codes (create, list, revoke, their checks), and the public check of a share code (no token);
   each filer limited per route (RATE_LIMITS: 429 with Retry-After), the limit shared through the database.
 Metrics: the outbox's backlog (outbox_pending_events, outbox_oldest_pending_age_seconds) beside the chassis's.
 Produces (each keyed by application id, through the outbox in the application's document):
 - intake.application-received.v1, intake.application-accepted.v1, intake.application-not-eligible.v1,
-  intake.application-withdrawn.v1, intake.application-status-changed.v1
+  intake.application-withdrawn.v1, intake.application-status-changed.v1, intake.documents-submitted-online.v1
 Owns: the `intake` database: applications (with their outboxes), number_blocks, idempotency_keys, share_codes
   (with share_code_hashes, share_code_checks, share_check_slots), rate_limit_slots (the limiter's windows,
   purged once ended); the
@@ -31,6 +32,7 @@ from chassis.service import Service
 from contracts import topics as t
 from services.intake.adapters import number_blocks, repository
 from services.intake.adapters.api.auth import TokenVerifier
+from services.intake.adapters.api.documents_answer import documents_router
 from services.intake.adapters.api.idempotency import Idempotency
 from services.intake.adapters.api.rate_limit import RateLimiter
 from services.intake.adapters.api.routes import ApiDeps, api_router
@@ -60,6 +62,7 @@ OUTPUTS = (
     t.INTAKE_APPLICATION_NOT_ELIGIBLE,
     t.INTAKE_APPLICATION_WITHDRAWN,
     t.INTAKE_APPLICATION_STATUS_CHANGED,
+    t.INTAKE_DOCUMENTS_SUBMITTED_ONLINE,
 )
 
 
@@ -89,6 +92,7 @@ def build(settings: IntakeSettings, *, clock: Clock | None = None, name: str = N
     service.metrics(OutboxBacklog(core.applications.markers, clock).exposition)
     service.route(api_router(core.api()))
     service.route(share_code_router(core.share_codes()))
+    service.route(documents_router(core.api()))
     service.on_startup(core.start)
     return service
 

@@ -4,7 +4,9 @@ Consumes (every one through the same Notifier: project contacts, plan, ledger, s
   intake.application-received.v1       submission received; projects the application's contact
   intake.application-accepted.v1       receipt number, the proof of a pending application; projects it too
   intake.application-not-eligible.v1   reasons, and filing at the counter instead
-  examination.documents-requested.v1   what to submit and by when            (needs the contact)
+  examination.documents-requested.v1   what to submit and by when            (needs the contact); kept for
+                                       its reminder
+  intake.documents-submitted-online.v1 receipt of the filer's online answer (no reminder for that request)
   examination.decision-made.v1         at the counter, or by post with postage (needs the contact)
   examination.coe-issued.v1            the electronic Certificate of Eligibility (needs the contact)
   examination.card-dispatched.v1       the card or permission document was posted (needs the contact)
@@ -17,8 +19,10 @@ Produces:
                                        the source event also goes to its topic's `.dlq` with the reason
 Sends: e-mail over SMTP (SMTP_*), at most SMTP_MAX_CONNECTIONS at once; readiness check `smtp`;
   each answer counted in notification_notices_total{kind,outcome} on /metrics.
-Runs: smtp-connections (closes idle connections; says QUIT at shutdown).
+Runs: smtp-connections (closes idle connections; says QUIT at shutdown); documents-reminders (the scheduled
+  check: DOCUMENTS_REMINDER_DAYS_BEFORE days before a request's last day, if nothing was sent online).
 Owns: the `notification` database: notices and notice_outcomes (the ledger), contacts (the projection),
+  documents_requests, documents_answers and documents_reminders (the reminder's schedule and claims),
   parked_records (the chassis's: events waiting for their application's acceptance).
 """
 
@@ -34,6 +38,7 @@ from chassis.service import Service
 from contracts import topics as catalogue
 from services.notification.adapters import ledger
 from services.notification.adapters.contacts import MongoContacts
+from services.notification.adapters.documents_requests import MongoDocumentsRequests
 from services.notification.adapters.kafka import KafkaOutcomes
 from services.notification.adapters.mail.render import TEMPLATES_DIR, Renderer
 from services.notification.adapters.metrics import notice_tally
@@ -44,6 +49,7 @@ from services.notification.adapters.tariff import load_tariff
 from services.notification.handlers.notify import Notifier
 from services.notification.handlers.planning import Planner
 from services.notification.handlers.ports import Ledger, Persist
+from services.notification.handlers.reminders import DocumentsReminders
 from services.notification.handlers.sending import Sender
 from services.notification.settings import NotificationSettings
 
@@ -53,6 +59,7 @@ CONSUMES = (
     catalogue.INTAKE_APPLICATION_ACCEPTED,
     catalogue.INTAKE_APPLICATION_NOT_ELIGIBLE,
     catalogue.EXAMINATION_DOCUMENTS_REQUESTED,
+    catalogue.INTAKE_DOCUMENTS_SUBMITTED_ONLINE,
     catalogue.EXAMINATION_DECISION_MADE,
     catalogue.EXAMINATION_COE_ISSUED,
     catalogue.EXAMINATION_CARD_DISPATCHED,
@@ -113,8 +120,14 @@ def build(
         concurrency=settings.smtp_max_connections * RENDER_AHEAD,
         tally=notice_tally(service.registry),
     )
+    requests = MongoDocumentsRequests(service.database)
     notifier = Notifier(
-        Planner(MongoContacts(service.database), load_tariff(settings.tariff_path), settings.organisation_language),
+        Planner(
+            MongoContacts(service.database),
+            load_tariff(settings.tariff_path),
+            settings.organisation_language,
+            requests,
+        ),
         ledger_of(service.database),
         sender,
         KafkaOutcomes(service.publisher, sent=sent, failed=failed),
@@ -137,4 +150,6 @@ def build(
             await pool.close()
 
     service.background("smtp-connections", keep_connections)
+    reminders = DocumentsReminders(requests, notifier, clock, days_before=settings.documents_reminder_days_before)
+    service.background("documents-reminders", lambda: reminders.run(settings.documents_reminder_interval_seconds))
     return service

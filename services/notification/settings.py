@@ -44,6 +44,10 @@ class NotificationSettings(ServiceSettings):
     tariff_path: Path = DEFAULT_TARIFF_PATH
     organisation_language: Language = "ja"
     """The language organisation notices open with; the contracts give staff no language."""
+    documents_reminder_days_before: int = Field(3, ge=0, le=60)
+    """A documents request not answered online is reminded of this many days before its last day (0: on it)."""
+    documents_reminder_interval_seconds: float = Field(600.0, gt=0)
+    """How often the reminder check runs; it runs at start too, so reminders missed while down go out then."""
     delivery: DeliverySettings = Field(default_factory=lambda: NoticeDelivery())
 
     @model_validator(mode="after")

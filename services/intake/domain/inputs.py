@@ -10,6 +10,7 @@ of that day in Japan time.
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Final
 
 from pydantic import BaseModel, ConfigDict
 
@@ -34,6 +35,8 @@ class InputKind(StrEnum):
     ASSESSED_NOT_ELIGIBLE = "assessed_not_eligible"
     DOCUMENTS_REQUESTED = "documents_requested"
     DOCUMENTS_SUBMITTED = "documents_submitted"
+    DOCUMENTS_SUBMITTED_ONLINE = "documents_submitted_online"
+    """The filer's answer to a documents request over the API; refused unless a request is open and not due."""
     DECISION_GRANTED = "decision_granted"
     DECISION_DENIED = "decision_denied"
     COE_ISSUED = "coe_issued"
@@ -60,12 +63,16 @@ def from_assessment(event: ApplicationAssessed, event_id: str) -> StatusInput:
     return StatusInput(kind=kind, source_event_id=event_id, occurred_at=event.assessed_at, details=codes)
 
 
+DUE_ON: Final = "due_on="
+"""How a documents request's timeline note states its last day (`documents.open_request` reads it back)."""
+
+
 def from_documents_requested(event: DocumentsRequested, event_id: str) -> StatusInput:
     return StatusInput(
         kind=InputKind.DOCUMENTS_REQUESTED,
         source_event_id=event_id,
         occurred_at=event.requested_at,
-        details=f"due_on={event.due_on.isoformat()}",
+        details=f"{DUE_ON}{event.due_on.isoformat()}",
     )
 
 
@@ -109,6 +116,16 @@ def from_notice_sent(event: NoticeSent, event_id: str) -> StatusInput:
         source_event_id=event_id,
         occurred_at=event.sent_at,
         details=f"notice={event.kind}",
+    )
+
+
+def documents_command(command_id: str, now: datetime, attachments: int) -> StatusInput:
+    """The filer's answer to a documents request; the note counts the documents, it never names them."""
+    return StatusInput(
+        kind=InputKind.DOCUMENTS_SUBMITTED_ONLINE,
+        source_event_id=command_id,
+        occurred_at=now,
+        details=f"attachments={attachments}",
     )
 
 

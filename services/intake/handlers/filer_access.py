@@ -4,10 +4,13 @@ Another filer's application is answered exactly like one that does not exist, so
 that numbers cannot be probed for the existence of someone else's filing.
 """
 
+from contracts.application import Attachment
+from contracts.calendar import as_aware
 from services.intake.domain.application import ApplicationState
-from services.intake.domain.inputs import withdraw_command
+from services.intake.domain.documents import DocumentsRefusal, DocumentsRefused, may_answer
+from services.intake.domain.inputs import documents_command, withdraw_command
 from services.intake.domain.pending_proof import PendingProof, ProofRefused, pending_proof
-from services.intake.domain.status import WithdrawRefused
+from services.intake.domain.status import Outcome, WithdrawRefused
 from services.intake.handlers.ports import Applications, Clock, Stored
 from services.intake.handlers.progress import Applied, ApplyProgress, Progress
 
@@ -41,3 +44,23 @@ class FilerAccess:
             return result
         # NotStored or NotYet: neither happens (applications are never deleted; a withdrawal is never early).
         return None
+
+    async def answer_documents(
+        self, number: str, filer_id: str, attachments: tuple[Attachment, ...], command_id: str
+    ) -> ApplicationState | DocumentsRefused | None:
+        """The filer's answer to the open documents request; `command_id` names it, as for a withdrawal."""
+        stored = await self.get(number, filer_id)
+        if stored is None:
+            return None
+        now = self.clock.now()
+        checked = may_answer(stored.state, now)
+        if isinstance(checked, DocumentsRefused):
+            return checked
+        # Never before the request it answers, even if the examination system's clock runs ahead of ours:
+        # the status machine would take an answer older than its request for a stale one.
+        command = documents_command(command_id, max(as_aware(now), checked.requested_at), len(attachments))
+        [result] = await self.progress([Progress(stored.state.application_id, command, command_id, (), attachments)])
+        if isinstance(result, Applied) and result.outcome in (Outcome.MOVED, Outcome.DUPLICATE):
+            return result.advance.state
+        # Answered or decided in between (by another instance, or examination): nothing is open any more.
+        return DocumentsRefused(reason=DocumentsRefusal.NO_OPEN_REQUEST)

@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Final
 
-from contracts.application import Application
+from contracts.application import Application, Attachment
 from contracts.base import Payload
 from contracts.eligibility import Reason
 from contracts.intake import (
@@ -20,6 +20,7 @@ from contracts.intake import (
     ApplicationReceived,
     ApplicationStatusChanged,
     ApplicationWithdrawn,
+    DocumentsSubmittedOnline,
     Parties,
 )
 from contracts.topics import (
@@ -28,9 +29,11 @@ from contracts.topics import (
     INTAKE_APPLICATION_RECEIVED,
     INTAKE_APPLICATION_STATUS_CHANGED,
     INTAKE_APPLICATION_WITHDRAWN,
+    INTAKE_DOCUMENTS_SUBMITTED_ONLINE,
     Topic,
 )
 from services.intake.domain.application import ApplicationState
+from services.intake.domain.documents import DocumentsRequest
 from services.intake.domain.special_period import special_period
 from services.intake.domain.status import Move
 from services.intake.handlers.ports import OutboxEvent
@@ -113,6 +116,24 @@ class Outputs:
             parties=self.parties(),
         )
         return self._out(INTAKE_APPLICATION_WITHDRAWN, "withdrawn", data, at)
+
+    def documents_submitted(
+        self, move: Move, request: DocumentsRequest, attachments: tuple[Attachment, ...]
+    ) -> OutboxEvent:
+        """The filer's online answer; one per move into documents_submitted, so the revision names it."""
+        assert self.state.receipt_number is not None, "documents are requested only after acceptance"
+        data = DocumentsSubmittedOnline(
+            application_id=self.state.application_id,
+            provisional_number=self.state.provisional_number,
+            receipt_number=self.state.receipt_number,
+            procedure=self.state.procedure,
+            requested_at=request.requested_at,
+            due_on=request.due_on,
+            attachments=attachments,
+            submitted_at=move.at,
+            parties=self.parties(),
+        )
+        return self._out(INTAKE_DOCUMENTS_SUBMITTED_ONLINE, f"documents/{move.revision}", data, move.at)
 
     def parties(self) -> Parties:
         return Parties.of(self.application)

@@ -16,11 +16,13 @@ in again later, and it is then applied exactly as it would have been in order.
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from contracts.application import Attachment
 from contracts.calendar import japan_date
 from contracts.eligibility import Reason
 from contracts.intake import ApplicationStatus
 from services.intake.domain.application import with_receipt_number
-from services.intake.domain.inputs import StatusInput
+from services.intake.domain.documents import latest_request
+from services.intake.domain.inputs import InputKind, StatusInput
 from services.intake.domain.numbering import format_receipt_number, receipt_counter_key
 from services.intake.domain.status import Advance, NotYet, Outcome, WithdrawRefused, advance
 from services.intake.handlers.concurrency import Writer, retrying
@@ -39,6 +41,8 @@ class Progress:
     correlation_id: str | None = None
     reasons: tuple[Reason, ...] = ()
     """Why an application may not be filed online (assessments only)."""
+    documents: tuple[Attachment, ...] = ()
+    """What the filer sent in answer to a documents request (online answers only)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,4 +135,12 @@ def _events(stored: Stored, item: Progress, result: Advance) -> list[OutboxEvent
             events.append(outputs.not_eligible(move.at, item.reasons))
         elif move.status is ApplicationStatus.WITHDRAWN:
             events.append(outputs.withdrawn(move.at))
+        elif (
+            move.status is ApplicationStatus.DOCUMENTS_SUBMITTED
+            and item.input.kind is InputKind.DOCUMENTS_SUBMITTED_ONLINE
+        ):
+            # The request answered is the last one before this move: the move itself was allowed only from it.
+            request = latest_request(result.state)
+            assert request is not None, "an online answer moves only an application with an open request"
+            events.append(outputs.documents_submitted(move, request, item.documents))
     return events

@@ -24,6 +24,8 @@ class NoticeKind(StrEnum):
     APPLICATION_ACCEPTED = "application_accepted"
     NOT_ELIGIBLE = "not_eligible"
     DOCUMENTS_REQUESTED = "documents_requested"
+    DOCUMENTS_RECEIVED = "documents_received"
+    DOCUMENTS_REMINDER = "documents_reminder"
     DECISION_COUNTER = "decision_counter"
     DECISION_POST = "decision_post"
     COE_ISSUED = "coe_issued"

@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import assert_never
 
 from contracts.examination import CardDispatched, CoeIssued, DecisionMade, DocumentsRequested
-from contracts.intake import ApplicationAccepted, ApplicationNotEligible, ApplicationReceived
+from contracts.intake import ApplicationAccepted, ApplicationNotEligible, ApplicationReceived, DocumentsSubmittedOnline
 from contracts.organisations import ApprovalChanged
 from services.notification.domain.contacts import ApplicationContact, NoticeContext
 from services.notification.domain.model import MissingContact, Notice, NoticeKind, Planned, PlanResult
@@ -22,6 +22,11 @@ from services.notification.domain.plan_application import (
     plan_received,
 )
 from services.notification.domain.plan_approvals import plan_approval_changed
+from services.notification.domain.plan_documents import (
+    DocumentsReminderDue,
+    plan_documents_received,
+    plan_documents_reminder,
+)
 from services.notification.domain.plan_results import plan_card_dispatched, plan_coe_issued, plan_decision
 
 __all__ = [
@@ -62,6 +67,12 @@ CATALOGUE: dict[NoticeKind, NoticeSpec] = {
         "not eligible online: reasons, file at the counter", _F, "ApplicationNotEligible"
     ),
     NoticeKind.DOCUMENTS_REQUESTED: NoticeSpec("more documents: what and by when", _F, "DocumentsRequested"),
+    NoticeKind.DOCUMENTS_RECEIVED: NoticeSpec(
+        "documents answered online: what was received", _F, "DocumentsSubmittedOnline"
+    ),
+    NoticeKind.DOCUMENTS_REMINDER: NoticeSpec(
+        "documents still due: the request again, days before its deadline", _F, "DocumentsReminderDue"
+    ),
     NoticeKind.DECISION_COUNTER: NoticeSpec("decided: come to the counter (every denial)", _F, "DecisionMade"),
     NoticeKind.DECISION_POST: NoticeSpec("granted, by post: what to send, with postage and fee", _F, "DecisionMade"),
     NoticeKind.COE_ISSUED: NoticeSpec("electronic COE issued, to forward abroad", _F, "CoeIssued"),
@@ -80,6 +91,8 @@ NoticeEvent = (
     | ApplicationAccepted
     | ApplicationNotEligible
     | DocumentsRequested
+    | DocumentsSubmittedOnline
+    | DocumentsReminderDue
     | DecisionMade
     | CoeIssued
     | CardDispatched
@@ -98,6 +111,10 @@ def plan_notices(event: NoticeEvent, source_event_id: str, context: NoticeContex
         return plan_not_eligible(event, source_event_id)
     if isinstance(event, DocumentsRequested):
         return plan_documents_requested(event, source_event_id, contact)
+    if isinstance(event, DocumentsSubmittedOnline):
+        return plan_documents_received(event, source_event_id)
+    if isinstance(event, DocumentsReminderDue):
+        return plan_documents_reminder(event)
     if isinstance(event, DecisionMade):
         return plan_decision(event, source_event_id, contact, context.tariff)
     if isinstance(event, CoeIssued):

@@ -13,16 +13,17 @@ from typing import TypeGuard
 
 from contracts.application import Language
 from contracts.examination import CardDispatched, CoeIssued, DecisionMade, DocumentsRequested
-from contracts.intake import ApplicationAccepted, ApplicationReceived
+from contracts.intake import ApplicationAccepted, ApplicationReceived, DocumentsSubmittedOnline
 from services.notification.domain.contacts import (
     ApplicationContact,
     NoticeContext,
     contact_from_received,
     contact_with_acceptance,
 )
-from services.notification.domain.notices import MissingContact, Notice, plan_notices
+from services.notification.domain.notices import MissingContact, Notice, NoticeKind, plan_notices
+from services.notification.domain.plan_documents import DocumentsReminderDue
 from services.notification.domain.postage import Tariff
-from services.notification.handlers.ports import Contacts, Source, StoredContact
+from services.notification.handlers.ports import Contacts, DocumentsRequests, Source, StoredContact
 
 EXAMINATION = (DocumentsRequested, DecisionMade, CoeIssued, CardDispatched)
 """Events about an application under examination: they wait until its acceptance is projected, so that
@@ -46,6 +47,8 @@ class Plan:
     missing: dict[str, MissingContact] = field(default_factory=dict)
     """By event id: events whose application's contact is not projected yet (they wait, parked)."""
     skipped: int = 0
+    requests: list[DocumentsReminderDue] = field(default_factory=list)
+    """Documents requests whose notices were planned: kept for their reminders."""
 
 
 def contact_of(stored: StoredContact) -> ApplicationContact | None:
@@ -63,8 +66,15 @@ def _contact(event: Source, stored: dict[str, StoredContact]) -> ApplicationCont
 
 
 class Planner:
-    def __init__(self, contacts: Contacts, tariff: Tariff, organisation_language: Language) -> None:
+    def __init__(
+        self,
+        contacts: Contacts,
+        tariff: Tariff,
+        organisation_language: Language,
+        requests: DocumentsRequests | None = None,
+    ) -> None:
         self._contacts = contacts
+        self._requests = requests
         # Validated once: a context made per event would validate the whole tariff again each time.
         self._context = NoticeContext(tariff=tariff, organisation_language=organisation_language)
 
@@ -82,10 +92,14 @@ class Planner:
                 plan.missing[event.event_id] = result
                 continue
             plan.skipped += not result.notices
+            plan.requests += [_request(event, n) for n in result.notices if n.kind is NoticeKind.DOCUMENTS_REQUESTED]
             for notice in result.notices:
                 if notice.notice_id not in seen:
                     seen.add(notice.notice_id)
                     plan.notices.append((notice, event))
+        if self._requests is not None and plan.requests:
+            # Kept before anything is sent: a request whose notice went out can always be reminded of.
+            await self._requests.record_requests(plan.requests)
         return plan
 
     async def _project(self, events: Sequence[Source]) -> None:
@@ -95,3 +109,18 @@ class Planner:
             await self._contacts.record_received(received)
         if accepted:
             await self._contacts.record_accepted(accepted)
+        answers = [(e.event_id, e.payload) for e in events if isinstance(e.payload, DocumentsSubmittedOnline)]
+        if self._requests is not None and answers:
+            await self._requests.record_answers([(i, a.application_id, a.requested_at) for i, a in answers])
+
+
+def _request(event: Source, notice: Notice) -> DocumentsReminderDue:
+    payload = event.payload
+    assert isinstance(payload, DocumentsRequested), "only a documents request plans its notice"
+    return DocumentsReminderDue(
+        request_event_id=event.event_id,
+        application_id=payload.application_id,
+        requested_at=payload.requested_at,
+        due_on=payload.due_on,
+        requested_notice=notice,
+    )

@@ -6,13 +6,14 @@ its source event whenever it must be sent again, and plans the same every time.
 
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
 from contracts.intake import ApplicationAccepted
 from services.notification.domain.contacts import ApplicationContact
 from services.notification.domain.notices import NoticeEvent
+from services.notification.domain.plan_documents import DocumentsReminderDue
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,3 +181,25 @@ class Rejections(Protocol):
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
+
+
+class DocumentsRequests(Protocol):
+    """Documents requests and the filer's online answers, kept for the reminder (insert-only)."""
+
+    async def record_requests(self, requests: Sequence[DocumentsReminderDue]) -> None: ...
+
+    async def record_answers(self, answers: Sequence[tuple[str, str, datetime]]) -> None:
+        """(answer event id, application id, the answered request's time)."""
+        ...
+
+    async def due_between(self, first: date, last: date, limit: int) -> list[DocumentsReminderDue]:
+        """Requests whose last day is in [first, last] and whose reminder is not claimed yet."""
+        ...
+
+    async def answers(self, application_ids: Collection[str]) -> dict[str, list[datetime]]: ...
+
+    async def claim_reminders(self, request_event_ids: Sequence[str]) -> set[str]:
+        """Claims each reminder for this instance; returns those another instance claimed first."""
+        ...
+
+    async def release_reminders(self, request_event_ids: Sequence[str]) -> None: ...

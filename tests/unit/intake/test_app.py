@@ -32,6 +32,7 @@ def test_a_copy_is_isolated_by_name_and_topic_prefix_as_the_other_services_are()
         "t1.intake.application-not-eligible.v1",
         "t1.intake.application-withdrawn.v1",
         "t1.intake.application-status-changed.v1",
+        "t1.intake.documents-submitted-online.v1",
     }
 
 

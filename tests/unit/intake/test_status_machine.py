@@ -30,7 +30,9 @@ JOURNEY = (
 )
 PRE_DECISION = (S.SUBMITTED, S.ACCEPTED, S.UNDER_EXAMINATION, S.DOCUMENTS_REQUESTED, S.DOCUMENTS_SUBMITTED)
 FINAL = (S.NOT_ELIGIBLE, S.WITHDRAWN, S.CLOSED)
-EVENTS = tuple(kind for kind in PATHS if kind is not K.WITHDRAW_REQUESTED)
+COMMANDS = (K.WITHDRAW_REQUESTED, K.DOCUMENTS_SUBMITTED_ONLINE)
+"""The filer's commands: answered at once, never parked (a documents answer is checked by `documents.may_answer`)."""
+EVENTS = tuple(kind for kind in PATHS if kind not in COMMANDS)
 """Every upstream event that may move a status (the withdrawal is the filer's command)."""
 
 

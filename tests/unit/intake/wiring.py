@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from contracts.application import Applicant, Application, ApplicationForm, Filer, FilerCategory, Procedure
 from services.intake.adapters.api.auth import TokenVerifier
+from services.intake.adapters.api.documents_answer import documents_router
 from services.intake.adapters.api.idempotency import Idempotency
 from services.intake.adapters.api.rate_limit import RateLimiter
 from services.intake.adapters.api.routes import ApiDeps, api_router
@@ -73,6 +74,7 @@ class Intake:
         )
         app = FastAPI()
         app.include_router(api_router(deps))
+        app.include_router(documents_router(deps))
         return app
 
 

@@ -10,6 +10,7 @@ from contracts.application import (
     Applicant,
     Application,
     ApplicationForm,
+    Attachment,
     Filer,
     FilerCategory,
     Procedure,
@@ -23,13 +24,17 @@ from contracts.intake import (
     ApplicationNotEligible,
     ApplicationReceived,
     Channel,
+    DocumentsSubmittedOnline,
     Parties,
     SpecialPeriod,
 )
 from contracts.organisations import ApprovalChange, ApprovalChanged, ApprovalState, StaffMember
 from services.notification.adapters.mail.render import Renderer
+from services.notification.domain import addressing
 from services.notification.domain.contacts import NoticeContext
+from services.notification.domain.labels import procedure_label
 from services.notification.domain.notices import Notice, NoticeEvent, NoticeKind, Planned, plan_notices
+from services.notification.domain.plan_documents import DocumentsReminderDue
 
 APP = "app-0001"
 AT = datetime(2026, 5, 11, 1, 30, tzinfo=UTC)
@@ -146,6 +151,49 @@ def documents_requested() -> DocumentsRequested:
     )
 
 
+def documents_submitted_online(language: str = "ja") -> DocumentsSubmittedOnline:
+    return DocumentsSubmittedOnline(
+        application_id=APP,
+        provisional_number="P-20260511-00000042",
+        receipt_number="R-20260512-0042",
+        procedure=Procedure.EXTENSION_OF_STAY,
+        requested_at=AT,
+        due_on=date(2026, 6, 1),
+        attachments=(
+            Attachment(
+                document_type="employment_certificate", file_name="zaishoku.pdf", size_bytes=1000, sha256="a" * 64
+            ),
+            Attachment(document_type="tax_certificate", file_name="kazei.pdf", size_bytes=2000, sha256="b" * 64),
+        ),
+        submitted_at=datetime(2026, 5, 20, 3, 0, tzinfo=UTC),
+        parties=parties(language),
+    )
+
+
+def documents_reminder_due(language: str = "ja") -> DocumentsReminderDue:
+    requested = addressing.new_notice(
+        NoticeKind.DOCUMENTS_REQUESTED,
+        "evt-request",
+        addressing.filer(parties(language)),
+        language,  # type: ignore[arg-type]
+        {
+            "receipt_number": "R-20260512-0042",
+            "procedure": procedure_label(Procedure.EXTENSION_OF_STAY),
+            "applicant_name": "Maria Santos",
+            "documents": ("在職証明書", "住民税の課税証明書"),
+            "due_on": date(2026, 6, 1),
+        },
+        application_id=APP,
+    )
+    return DocumentsReminderDue(
+        request_event_id="evt-request",
+        application_id=APP,
+        requested_at=AT,
+        due_on=date(2026, 6, 1),
+        requested_notice=requested,
+    )
+
+
 def decision(
     outcome: Outcome = Outcome.GRANTED,
     method: ReceiptMethod = ReceiptMethod.POST,
@@ -211,6 +259,8 @@ def events_for_every_kind() -> dict[NoticeKind, NoticeEvent]:
         NoticeKind.APPLICATION_ACCEPTED: accepted_with_its_dates(),
         NoticeKind.NOT_ELIGIBLE: not_eligible(),
         NoticeKind.DOCUMENTS_REQUESTED: documents_requested(),
+        NoticeKind.DOCUMENTS_RECEIVED: documents_submitted_online(),
+        NoticeKind.DOCUMENTS_REMINDER: documents_reminder_due(),
         NoticeKind.DECISION_COUNTER: decision(method=ReceiptMethod.COUNTER),
         NoticeKind.DECISION_POST: decision(),
         NoticeKind.COE_ISSUED: coe_issued(),

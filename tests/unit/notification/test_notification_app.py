@@ -27,7 +27,7 @@ def environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     return monkeypatch
 
 
-def test_the_service_consumes_the_eight_notice_topics_and_produces_the_two_outcomes(
+def test_the_service_consumes_the_nine_notice_topics_and_produces_the_two_outcomes(
     environment: pytest.MonkeyPatch,
 ) -> None:
     service = build(NotificationSettings())
@@ -36,6 +36,7 @@ def test_the_service_consumes_the_eight_notice_topics_and_produces_the_two_outco
         "intake.application-accepted.v1",
         "intake.application-not-eligible.v1",
         "examination.documents-requested.v1",
+        "intake.documents-submitted-online.v1",
         "examination.decision-made.v1",
         "examination.coe-issued.v1",
         "examination.card-dispatched.v1",
