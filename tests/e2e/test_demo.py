@@ -26,6 +26,7 @@ import uvicorn
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from pymongo import AsyncMongoClient
 
+from chassis.clock import Clock
 from chassis.service import Service
 from contracts.topics import CATALOGUE, REPORTING_APPROVAL_CHANGED
 from deploy.smtp.sink import start as start_sink
@@ -73,7 +74,10 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def services(stack: Stack, kafka: str, uri: str, smtp_port: int) -> dict[str, Service]:
+def services(
+    stack: Stack, kafka: str, uri: str, smtp_port: int, notification_clock: Clock | None = None, **notification: Any
+) -> dict[str, Service]:
+    """`notification_clock` and `notification` (settings) let a test move notification's schedule."""
     common: dict[str, Any] = {"kafka_bootstrap_servers": kafka, "mongodb_uri": uri, "delivery": FAST_DELIVERY}
     database = {s: {"mongodb_database": stack.name(s).replace("-", "_")} for s in SERVICES}
     intake = IntakeSettings(
@@ -85,15 +89,21 @@ def services(stack: Stack, kafka: str, uri: str, smtp_port: int) -> dict[str, Se
         outbox_grace_seconds=0.5,
     )
     eligibility = EligibilitySettings(**common, **database["eligibility"])
-    notification = NotificationSettings(
-        **common, **database["notification"], mail_from="noreply@residence.example.jp", smtp_port=smtp_port
+    notification_settings = NotificationSettings(
+        **common,
+        **database["notification"],
+        mail_from="noreply@residence.example.jp",
+        smtp_port=smtp_port,
+        **notification,
     )
     reporting = ReportingSettings(**common, **database["reporting"])
     prefix = stack.prefix
     return {
         "intake": build_intake(intake, name=stack.name("intake"), topic_prefix=prefix),
         "eligibility": build_eligibility(eligibility, name=stack.name("eligibility"), topic_prefix=prefix),
-        "notification": build_notification(notification, name=stack.name("notification"), topic_prefix=prefix),
+        "notification": build_notification(
+            notification_settings, clock=notification_clock, name=stack.name("notification"), topic_prefix=prefix
+        ),
         "reporting": build_reporting(reporting, name=stack.name("reporting"), topic_prefix=prefix),
     }
 
@@ -118,14 +128,21 @@ async def serving(service: Service, port: int) -> AsyncIterator[None]:
 
 
 @asynccontextmanager
-async def the_stack(kafka: str, uri: str, mongo: AsyncMongoClient[dict[str, Any]], state: Path) -> AsyncIterator[Stack]:
+async def the_stack(
+    kafka: str,
+    uri: str,
+    mongo: AsyncMongoClient[dict[str, Any]],
+    state: Path,
+    notification_clock: Clock | None = None,
+    **notification: Any,
+) -> AsyncIterator[Stack]:
     stack = Stack(prefix=f"t{uuid.uuid4().hex[:10]}.", intake_port=free_port(), state=state)
     topics = [name for t in CATALOGUE for name in (t.prefixed(stack.prefix).name, t.prefixed(stack.prefix).dlq)]
     await create_topics(kafka, topics, partitions=1)
     stack.messages.mkdir(parents=True)
     smtp_port = free_port()
     sink = await start_sink("127.0.0.1", smtp_port, stack.messages)
-    built = services(stack, kafka, uri, smtp_port)
+    built = services(stack, kafka, uri, smtp_port, notification_clock, **notification)
     try:
         async with AsyncExitStack() as running_services:
             for name in ("reporting", "eligibility", "notification"):
