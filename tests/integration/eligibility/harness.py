@@ -1,10 +1,13 @@
 """Runs eligibility against the real servers, apart from everything else on the shared broker.
 
-The service reads and writes the real catalogue topics, as in production, under a name
-of its own (so its consumer groups are its own) and with a database of its own. Before
-it starts, its groups are committed at the end of each input topic, so it decides only
-what the test produces rather than every earlier run's events. Output and dead-letter
-topics are read from the offsets they had before the test acted, filtered by key.
+Every catalogue topic is shared by everyone using the broker: records a test published there
+would be consumed (and malformed ones dead-lettered) by the services running on it, and a test
+service reading them would decide every earlier run's events. Each test therefore gets its own
+copies of eligibility's topics and their dead-letter topics under a unique prefix
+(`build(..., topic_prefix=...)`), deleted after it, along with a service name (so consumer
+groups) and a database of its own. Every topic the harness takes is a catalogue topic, which it
+prefixes: records go to, and are read from, the test's copy. Output and dead-letter topics are
+read from the offsets they had before the test acted, filtered by key.
 """
 
 import asyncio
@@ -20,31 +23,45 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.delivery import group_id
 from contracts.application import Application
+from contracts.base import Payload
 from contracts.intake import ApplicationReceived, Channel
-from contracts.topics import INTAKE_APPLICATION_RECEIVED
+from contracts.topics import (
+    ELIGIBILITY_APPLICATION_ASSESSED,
+    INTAKE_APPLICATION_RECEIVED,
+    REPORTING_APPROVAL_CHANGED,
+    Topic,
+)
 from services.eligibility.app import build
 from services.eligibility.settings import EligibilitySettings
-from tests.integration.kafka_helpers import cloudevent, eventually, produce
+from tests.integration.kafka_helpers import cloudevent, create_topics, delete_topics, eventually, produce
 from tests.running import running
 
 Offsets = dict[TopicPartition, int]
 Record = tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]
 
 
+INPUTS = (INTAKE_APPLICATION_RECEIVED, REPORTING_APPROVAL_CHANGED)
+OUTPUTS = (ELIGIBILITY_APPLICATION_ASSESSED,)
+
+
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
-def arrival(application: Application, application_id: str, event_id: str | None = None) -> Record:
-    """An ApplicationReceived event as intake writes it."""
-    data = ApplicationReceived(
-        application_id=application_id,
-        provisional_number=f"P-{application_id}",
-        channel=Channel.KAFKA,
-        received_at=application.submitted_at,
-        application=application,
-    )
-    return cloudevent(INTAKE_APPLICATION_RECEIVED, data, event_id)
+def topic_names(prefix: str) -> list[str]:
+    """The test's copies of eligibility's inputs and outputs, each with its dead-letter topic."""
+    names = [t.prefixed(prefix).name for t in (*INPUTS, *OUTPUTS)]
+    return sorted(names + [t.prefixed(prefix).dlq for t in (*INPUTS, *OUTPUTS)])
+
+
+async def create_eligibility_topics(kafka: str) -> str:
+    prefix = f"t{uuid.uuid4().hex[:10]}."
+    await create_topics(kafka, topic_names(prefix), partitions=1)
+    return prefix
+
+
+async def delete_eligibility_topics(kafka: str, prefix: str) -> None:
+    await delete_topics(kafka, topic_names(prefix))
 
 
 @dataclass
@@ -53,20 +70,50 @@ class Harness:
     database: AsyncDatabase[dict[str, Any]]
     settings: EligibilitySettings
     name: str
+    prefix: str
+
+    def topic(self, topic: Topic) -> Topic:
+        """The test's copy of a catalogue topic."""
+        return topic.prefixed(self.prefix)
+
+    def group(self, topic: Topic) -> str:
+        """The service's consumer group on the test's copy of `topic`."""
+        return group_id(self.name, self.topic(topic))
+
+    def event(self, topic: Topic, data: Payload, event_id: str | None = None) -> Record:
+        """A CloudEvent on the test's copy of `topic`."""
+        return cloudevent(self.topic(topic), data, event_id)
+
+    def arrival(self, application: Application, application_id: str, event_id: str | None = None) -> Record:
+        """An ApplicationReceived event as intake writes it, on the test's copy of intake's topic."""
+        data = ApplicationReceived(
+            application_id=application_id,
+            provisional_number=f"P-{application_id}",
+            channel=Channel.KAFKA,
+            received_at=application.submitted_at,
+            application=application,
+        )
+        return self.event(INTAKE_APPLICATION_RECEIVED, data, event_id)
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[httpx.AsyncClient]:
-        service = build(self.settings, name=self.name)
-        await asyncio.gather(*(self._start_at_end(group_id(self.name, t), t.name) for t in service.inputs))
+        service = build(self.settings, name=self.name, topic_prefix=self.prefix)
+        # Every topic the service reads or writes is one of the test's own copies.
+        stray = ({t.name for t in service.inputs} | set(service.publisher.topics)) - set(topic_names(self.prefix))
+        assert not stray, f"not among the test's topics: {sorted(stray)}"
         async with running(service) as client:
             yield client
 
     async def send(self, *records: Record) -> None:
+        """Produces the records as given; each names the test's copy of its topic (see `event`)."""
+        assert all(topic.startswith(self.prefix) for topic, *_ in records), "a record for an unprefixed topic"
         await produce(self.kafka, records)
 
-    async def ends(self, topic: str) -> Offsets:
+    async def ends(self, topic: Topic, *, suffix: str = "") -> Offsets:
+        """The end offsets of the test's copy of `topic` (or of `<topic><suffix>`, say its `.dlq`)."""
+        name = self.topic(topic).name + suffix
         async with self._consumer() as consumer:
-            return dict(await consumer.end_offsets(await _partitions(consumer, topic)))
+            return dict(await consumer.end_offsets(await _partitions(consumer, name)))
 
     async def read(self, since: Offsets, keys: Collection[str], count: int) -> list[ConsumerRecord[bytes, bytes]]:
         """At least `count` records keyed by one of `keys` after `since`, and any others that follow within 0.5 s."""
@@ -94,12 +141,6 @@ class Harness:
             return document is not None and document["revision"] >= revision
 
         await eventually(holds, timeout=20, interval=0.05)
-
-    async def _start_at_end(self, group: str, topic: str) -> None:
-        async with self._consumer(group_id=group) as consumer:
-            partitions = await _partitions(consumer, topic)
-            consumer.assign(partitions)
-            await consumer.commit(await consumer.end_offsets(partitions))
 
     @asynccontextmanager
     async def _consumer(self, **options: Any) -> AsyncIterator[AIOKafkaConsumer]:

@@ -7,11 +7,10 @@ from contracts.application import FilerCategory
 from contracts.calendar import JST
 from contracts.organisations import ApprovalChange, ApprovalState, StaffDeparture, StaffMember
 from contracts.topics import ELIGIBILITY_APPLICATION_ASSESSED, REPORTING_APPROVAL_CHANGED
-from tests.integration.kafka_helpers import cloudevent
 from tests.unit.eligibility.factories import FILING_DATE, STAFF_ID, baseline, changed
 from tests.unit.eligibility.service_fakes import approval_changed
 
-from .harness import Harness, arrival, unique
+from .harness import Harness, unique
 
 STAFF = FilerCategory.ORGANISATION_STAFF
 APPROVAL = f"approval-{STAFF.value}"
@@ -23,8 +22,8 @@ async def decide(eligibility: Harness, filer_id: str, filed_at: datetime | None 
     application = changed(baseline(STAFF), filer={"filer_id": filer_id})
     if filed_at is not None:
         application = application.model_copy(update={"submitted_at": filed_at})
-    since = await eligibility.ends(ELIGIBILITY_APPLICATION_ASSESSED.name)
-    await eligibility.send(arrival(application, application_id))
+    since = await eligibility.ends(ELIGIBILITY_APPLICATION_ASSESSED)
+    await eligibility.send(eligibility.arrival(application, application_id))
     [record] = await eligibility.read(since, [application_id], 1)
     decision: dict[str, object] = json.loads(record.value)
     return decision
@@ -39,7 +38,7 @@ def codes(decision: dict[str, object]) -> list[str]:
 
 
 async def project(eligibility: Harness, revision: int, **changes: object) -> None:
-    await eligibility.send(cloudevent(REPORTING_APPROVAL_CHANGED, approval_changed(revision, **changes)))
+    await eligibility.send(eligibility.event(REPORTING_APPROVAL_CHANGED, approval_changed(revision, **changes)))
     await eligibility.projected(APPROVAL, revision)
 
 

@@ -4,13 +4,13 @@ import json
 
 from contracts import cloudevents as ce
 from contracts.application import FilerCategory
-from contracts.topics import ELIGIBILITY_APPLICATION_ASSESSED, INTAKE_APPLICATION_RECEIVED
+from contracts.topics import DLQ_SUFFIX, ELIGIBILITY_APPLICATION_ASSESSED, INTAKE_APPLICATION_RECEIVED
 from services.eligibility.handlers.assess import decision_event_id
 from tests.unit.eligibility.factories import FILING_DATE, baseline
 
-from .harness import Harness, arrival, unique
+from .harness import Harness, unique
 
-DECISIONS = ELIGIBILITY_APPLICATION_ASSESSED.name
+DECISIONS = ELIGIBILITY_APPLICATION_ASSESSED
 
 
 def headers(record: object) -> dict[str, str]:
@@ -26,12 +26,12 @@ async def test_each_received_application_is_decided_and_a_duplicate_event_gets_t
         ready = await client.get("/health/ready")
         since = await eligibility.ends(DECISIONS)
         await eligibility.send(
-            arrival(baseline(FilerCategory.FOREIGN_NATIONAL), individual, source),
-            arrival(baseline(FilerCategory.ORGANISATION_STAFF), staff),  # no approval projected
+            eligibility.arrival(baseline(FilerCategory.FOREIGN_NATIONAL), individual, source),
+            eligibility.arrival(baseline(FilerCategory.ORGANISATION_STAFF), staff),  # no approval projected
         )
         first = await eligibility.read(since, [individual, staff], 2)
 
-        await eligibility.send(arrival(baseline(FilerCategory.FOREIGN_NATIONAL), individual, source))
+        await eligibility.send(eligibility.arrival(baseline(FilerCategory.FOREIGN_NATIONAL), individual, source))
         both = await eligibility.read(since, [individual], 2)
 
     assert ready.json()["checks"] == {"kafka": "ok", "mongodb": "ok", "delivery": "ok"}
@@ -54,13 +54,14 @@ async def test_each_received_application_is_decided_and_a_duplicate_event_gets_t
 
 async def test_a_malformed_record_is_dead_lettered_and_the_next_is_still_decided(eligibility: Harness) -> None:
     broken, good = unique("app-broken"), unique("app-good")
-    _, _, _, valid_headers = arrival(baseline(FilerCategory.FOREIGN_NATIONAL), broken)
+    received = eligibility.topic(INTAKE_APPLICATION_RECEIVED)
+    _, _, _, valid_headers = eligibility.arrival(baseline(FilerCategory.FOREIGN_NATIONAL), broken)
     async with eligibility.running():
-        letters_since = await eligibility.ends(INTAKE_APPLICATION_RECEIVED.dlq)
+        letters_since = await eligibility.ends(INTAKE_APPLICATION_RECEIVED, suffix=DLQ_SUFFIX)
         since = await eligibility.ends(DECISIONS)
         await eligibility.send(
-            (INTAKE_APPLICATION_RECEIVED.name, broken.encode(), b'{"application_id": 42}', valid_headers),
-            arrival(baseline(FilerCategory.FOREIGN_NATIONAL), good),
+            (received.name, broken.encode(), b'{"application_id": 42}', valid_headers),
+            eligibility.arrival(baseline(FilerCategory.FOREIGN_NATIONAL), good),
         )
         [decision] = await eligibility.read(since, [good], 1)
         [letter] = await eligibility.read(letters_since, [broken], 1)
@@ -69,4 +70,4 @@ async def test_a_malformed_record_is_dead_lettered_and_the_next_is_still_decided
     reasons = headers(letter)
     assert reasons[ce.DLQ_REASON_HEADER] == "malformed"
     assert reasons[ce.DLQ_ERROR_HEADER].startswith("invalid data: ")
-    assert reasons[ce.DLQ_CONSUMER_GROUP_HEADER] == f"{eligibility.name}.{INTAKE_APPLICATION_RECEIVED.name}"
+    assert reasons[ce.DLQ_CONSUMER_GROUP_HEADER] == f"{eligibility.name}.{received.name}"

@@ -1,6 +1,5 @@
 """On the real servers: eligibility's /metrics parses and has a lag reading for each of its groups."""
 
-from chassis.delivery import group_id
 from contracts.topics import INTAKE_APPLICATION_RECEIVED, REPORTING_APPROVAL_CHANGED
 from tests.integration.metrics_text import groups_with_lag, samples
 
@@ -11,5 +10,5 @@ async def test_metrics_parse_and_every_group_has_its_lag(eligibility: Harness) -
     async with eligibility.running() as client:
         found = samples((await client.get("/metrics")).text)
     inputs = (INTAKE_APPLICATION_RECEIVED, REPORTING_APPROVAL_CHANGED)
-    assert groups_with_lag(found) == {group_id(eligibility.name, topic) for topic in inputs}
+    assert groups_with_lag(found) == {eligibility.group(topic) for topic in inputs}
     assert found["service_ready", ()] == 1
