@@ -29,6 +29,7 @@ from pymongo import AsyncMongoClient
 from chassis.clock import Clock
 from chassis.service import Service
 from contracts.topics import CATALOGUE, REPORTING_APPROVAL_CHANGED
+from deploy.demo.settings import DemoSettings
 from deploy.smtp.sink import start as start_sink
 from services.eligibility.app import build as build_eligibility
 from services.eligibility.settings import EligibilitySettings
@@ -66,6 +67,17 @@ class Stack:
     @property
     def messages(self) -> Path:
         return self.state / "smtp" / "messages"
+
+    def demo_settings(self, kafka: str) -> DemoSettings:
+        """The demo's settings pointed at this stack, for tests that drive it as `make demo` does."""
+        return DemoSettings(
+            intake_url=f"http://127.0.0.1:{self.intake_port}",
+            kafka=kafka,
+            jwt_secret=SECRET,
+            mail_dir=self.messages,
+            topic_prefix=self.prefix,
+            eligibility_name=self.name("eligibility"),
+        )
 
 
 def free_port() -> int:

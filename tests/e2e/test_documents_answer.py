@@ -25,7 +25,6 @@ from contracts.topics import EXAMINATION_DOCUMENTS_REQUESTED, INTAKE_DOCUMENTS_S
 from deploy.demo import approval, organisation
 from deploy.demo.intake import submit_and_follow
 from deploy.demo.organisation import JAPAN
-from deploy.demo.settings import DemoSettings
 from services.intake.adapters.api.schemas import ApplicationView
 from services.intake.tokens import issue
 from tests.e2e.test_demo import SECRET, Stack, stored_mail, the_stack
@@ -84,14 +83,7 @@ async def test_a_documents_request_answered_online_and_another_reminded_of_once(
         documents_reminder_days_before=DAYS_BEFORE,
         documents_reminder_interval_seconds=0.2,
     ) as stack:
-        settings = DemoSettings(
-            intake_url=f"http://127.0.0.1:{stack.intake_port}",
-            kafka=kafka,
-            jwt_secret=SECRET,
-            mail_dir=stack.messages,
-            topic_prefix=stack.prefix,
-            eligibility_name=stack.name("eligibility"),
-        )
+        settings = stack.demo_settings(kafka)
         await approval.grant_and_wait(settings, now.date())
         answered, waiting = await submit_and_follow(settings, now), await submit_and_follow(settings, now)
         assert answered.receipt_number is not None

@@ -27,7 +27,6 @@ from contracts.topics import (
 )
 from deploy.demo import approval, example, organisation
 from deploy.demo.organisation import JAPAN
-from deploy.demo.settings import DemoSettings
 from services.intake.tokens import issue
 from tests.e2e.test_demo import SECRET, Stack, the_stack
 from tests.servers import Servers
@@ -70,14 +69,7 @@ async def test_one_trace_follows_a_submission_from_the_http_request_to_the_accep
 ) -> None:
     now = datetime.now(JAPAN)
     async with the_stack(kafka, servers.mongodb_uri, mongo_client, tmp_path / "state") as stack:
-        settings = DemoSettings(
-            intake_url=f"http://127.0.0.1:{stack.intake_port}",
-            kafka=kafka,
-            jwt_secret=SECRET,
-            mail_dir=stack.messages,
-            topic_prefix=stack.prefix,
-            eligibility_name=stack.name("eligibility"),
-        )
+        settings = stack.demo_settings(kafka)
         await approval.grant_and_wait(settings, now.date())
         token = issue(organisation.token_claims(), secret=SECRET)
         submission_id = example.new_submission_id(now)

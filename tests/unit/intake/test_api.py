@@ -4,24 +4,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import pytest
 from pymongo.errors import AutoReconnect
 
 from .wiring import Intake, bearer, submission_body
 
 PERSONAL = ("NGUYEN", "an@example", "1995", "VNM")
-
-
-@pytest.fixture
-def intake() -> Intake:
-    return Intake()
-
-
-@pytest.fixture
-async def client(intake: Intake) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=intake.api())
-    async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
-        yield client
 
 
 async def submit(client: httpx.AsyncClient, body: dict[str, Any], **headers: str) -> httpx.Response:

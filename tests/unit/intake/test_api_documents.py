@@ -1,6 +1,5 @@
 """Answering a documents request over HTTP, on fakes: allowed once while open, refused with a code otherwise."""
 
-from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -23,18 +22,6 @@ ATTACHMENT = {
     "sha256": "9f2b5c8d1e4a7b0c3d6e9f2a5b8c1d4e7f0a3b6c9d2e5f8a1b4c7d0e3f6a9b2c",
 }
 TOPIC = "intake.documents-submitted-online.v1"
-
-
-@pytest.fixture
-def intake() -> Intake:
-    return Intake()
-
-
-@pytest.fixture
-async def client(intake: Intake) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=intake.api())
-    async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
-        yield client
 
 
 async def submitted(client: httpx.AsyncClient) -> tuple[str, str]:

@@ -1,26 +1,12 @@
 """Idempotency-Key: a retry gets the first answer, another request under the same key is refused."""
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import httpx
-import pytest
 
 from services.intake.domain.idempotency import IdempotencyRecord
 
 from .wiring import Intake, bearer, submission_body
-
-
-@pytest.fixture
-def intake() -> Intake:
-    return Intake()
-
-
-@pytest.fixture
-async def client(intake: Intake) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=intake.api())
-    async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
-        yield client
 
 
 def keyed(key: str, sub: str = "staff-1") -> dict[str, str]:
