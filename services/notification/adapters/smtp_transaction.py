@@ -40,12 +40,12 @@ _PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+", 
 """What `mime` lets into an envelope: an ASCII addr-spec with nothing to quote, no `<`, `>` or space."""
 _ACCEPTED = (SMTPStatus.completed, SMTPStatus.will_forward)
 
-Handed = Callable[[int], None]
+Written = Callable[[int], None]
 """Told how many recipients were refused, the moment the end of the message is written (see `_body`)."""
 
 
 async def send(
-    client: SMTP, sender: str, recipients: Sequence[str], data: bytes, handed: Handed | None = None
+    client: SMTP, sender: str, recipients: Sequence[str], data: bytes, handed: Written | None = None
 ) -> dict[str, SMTPResponse]:
     """The recipients refused while the others took the message; raises as `sendmail` does.
 
@@ -69,7 +69,7 @@ async def send(
 
 
 async def _transact(
-    client: SMTP, sender: bytes, recipients: Sequence[bytes], data: bytes, size: bytes, handed: Handed | None
+    client: SMTP, sender: bytes, recipients: Sequence[bytes], data: bytes, size: bytes, handed: Written | None
 ) -> dict[str, SMTPResponse]:
     reply = await client.execute_command(b"MAIL", b"FROM:<" + sender + b">" + size)
     if reply.code != SMTPStatus.completed:

@@ -45,15 +45,6 @@ class Bookkeeper(Protocol):
         """The server's answer, or the failure in its place; `handed` if `handed()` was told first."""
 
 
-class _Unheeded:
-    def handed(self, notice: Notice, delivered: Delivered) -> None:
-        pass
-
-    async def answered(self, notice: Notice, result: Result, handed: bool) -> None:
-        pass
-
-
-UNHEEDED = _Unheeded()
 Tally = Callable[[str, str], None]
 """Told (notice kind, outcome) once per answer of the mail server: `sent`, `failed` or `postponed`."""
 
@@ -80,9 +71,7 @@ class Sender:
     def message_id(self, notice_id: str) -> str:
         return mime.message_id(notice_id, self._message_id_domain)
 
-    async def send_all(
-        self, notices: Sequence[tuple[Notice, Source]], at: datetime, books: Bookkeeper = UNHEEDED
-    ) -> list[Result]:
+    async def send_all(self, notices: Sequence[tuple[Notice, Source]], at: datetime, books: Bookkeeper) -> list[Result]:
         """One result per notice, in order; `books` is told of each the moment it is handed and answered."""
         slots = asyncio.Semaphore(self._concurrency)
 

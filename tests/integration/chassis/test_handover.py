@@ -2,9 +2,7 @@
 record is handled by two members at once."""
 
 import asyncio
-import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -13,13 +11,10 @@ from chassis.cloudevents import Inbound
 from chassis.service import Service
 from chassis.settings import ServiceSettings
 from contracts.examination import DocumentsSubmitted
+from tests.integration.chassis.test_service_metrics import submitted
 from tests.integration.fast_delivery import FAST_DELIVERY
 from tests.integration.kafka_helpers import cloudevent, create_topics, eventually, produce, scratch_topic
 from tests.running import running
-
-
-def submitted() -> DocumentsSubmitted:
-    return DocumentsSubmitted(application_id=f"app-{uuid.uuid4().hex[:8]}", submitted_at=datetime.now(UTC))
 
 
 async def test_a_joining_member_gets_the_partitions_only_after_the_batch_in_hand_is_settled(

@@ -1,7 +1,7 @@
 """The outcome recorder: outcomes written at once, none behind an insert in progress; corrections after their insert."""
 
 import asyncio
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 
 from chassis.backoff import Backoff
@@ -46,9 +46,9 @@ def sent(notice_id: str) -> Entry:
     return Entry(notice_id, "submission_received", "evt", f"<{notice_id}@x>", State.SENT, NOW, settled_at=NOW)
 
 
-async def _until(condition: object) -> None:
+async def _until(condition: Callable[[], bool]) -> None:
     for _ in range(2000):
-        if callable(condition) and condition():
+        if condition():
             return
         await asyncio.sleep(0.001)
     raise AssertionError("never happened")
