@@ -22,8 +22,8 @@ def scratch(payload: type[Payload], key: str, label: str) -> Topic:
     return Topic(f"bench.{label}-{uuid.uuid4().hex[:8]}.v1", payload, key, "bench", label)
 
 
-async def create_topics(names: Iterable[str], partitions: int = 4) -> None:
-    await kafka_helpers.create_topics(BOOTSTRAP, list(names), partitions)
+async def create_topics(names: Iterable[str], partitions: int = 4, bootstrap: str = BOOTSTRAP) -> None:
+    await kafka_helpers.create_topics(bootstrap, list(names), partitions)
 
 
 async def produce_events(topic: Topic, payloads: Iterable[Payload], bootstrap: str = BOOTSTRAP) -> int:
@@ -49,9 +49,11 @@ async def produce_events(topic: Topic, payloads: Iterable[Payload], bootstrap: s
     return count
 
 
-async def wait_committed(group: str, topic: str, total: int, timeout: float = 600.0) -> float:
+async def wait_committed(
+    group: str, topic: str, total: int, timeout: float = 600.0, bootstrap: str = BOOTSTRAP
+) -> float:
     """Seconds until `group` has committed `total` records of `topic`."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=BOOTSTRAP)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     started = time.perf_counter()
     try:

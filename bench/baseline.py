@@ -107,13 +107,13 @@ async def raw_kafka(records: int) -> dict[str, float]:
     return {"producer_records_per_s": produced, "consumer_records_per_s": consumed}
 
 
-async def bare_relay(records: int) -> dict[str, float]:
+async def bare_relay(records: int, bootstrap: str = BOOTSTRAP, mongodb_uri: str = MONGODB_URI) -> dict[str, float]:
     source = scratch(ApplicationReceived, "application_id", "relay-in")
     sink = scratch(ApplicationReceived, "application_id", "relay-out")
-    await create_topics([source.name, source.dlq, sink.name])
-    await produce_events(source, (received(i) for i in range(records)))
+    await create_topics([source.name, source.dlq, sink.name], bootstrap=bootstrap)
+    await produce_events(source, (received(i) for i in range(records)), bootstrap)
 
-    settings = ServiceSettings(kafka_bootstrap_servers=BOOTSTRAP, mongodb_uri=MONGODB_URI)
+    settings = ServiceSettings(kafka_bootstrap_servers=bootstrap, mongodb_uri=mongodb_uri)
     service = Service("bench-relay", settings, outputs=[sink])
     now = datetime.now(UTC)
 
@@ -125,7 +125,7 @@ async def bare_relay(records: int) -> dict[str, float]:
     service.consume(source, relay)
     started = time.perf_counter()
     async with service.lifespan():
-        await wait_committed(f"bench-relay.{source.name}", source.name, records)
+        await wait_committed(f"bench-relay.{source.name}", source.name, records, bootstrap=bootstrap)
     elapsed = time.perf_counter() - started
     return {"relay_records_per_s": records / elapsed, "relay_seconds": elapsed, "relay_peak_rss_mb": rss_mb()}
 

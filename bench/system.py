@@ -7,13 +7,17 @@ Starts its own Kafka, FerretDB and SMTP sink on other ports under .state/bench-s
 organisations' approvals, starts the four services as separate processes, publishes
 N submissions to portal.application-submitted.v1 and waits until every consumer
 group has caught up with every topic. Prints the elapsed time, applications per
-second and each service's peak resident memory.
+second, each service's peak resident memory, the CPU milliseconds every process
+(servers included) spent per application, each service's database commands per
+application (the costliest collections too), and then, on the same servers, the bare
+relay's records per second (`bench/baseline.py`): the peer figure of the same run.
 """
 
 import argparse
 import asyncio
 import sys
 import time
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,20 +27,27 @@ from bench._drain import Probe, counts, lag, service_groups, settle
 from bench._kafka import produce_events
 from bench._samples import ORGANISATIONS, application, approval
 from bench._stack import REPO, SERVICES, Stack
+from bench._usage import database_work, group_cpu_seconds
+from bench.baseline import bare_relay
 from chassis.provision import provision
 from contracts.topics import BUREAU_APPROVAL_GRANTED, PORTAL_APPLICATION_SUBMITTED
 
-STACK = Stack(REPO / ".state" / "bench-system", kafka_port=19092, mongo_port=27018, smtp_port=11025, http_port=18081)
-BOOTSTRAP = STACK.bootstrap
+SERVERS = ("kafka", "mongo", "smtp")
 
 
-async def wait_drained(expected_groups: int, minimum: dict[str, int], timeout: float) -> float:
+def stack(port_offset: int) -> Stack:
+    folder = REPO / ".state" / ("bench-system" + (f"+{port_offset}" if port_offset else ""))
+    n = port_offset
+    return Stack(folder, kafka_port=19092 + n, mongo_port=27018 + n, smtp_port=11025 + n, http_port=18081 + n)
+
+
+async def wait_drained(system: Stack, expected_groups: int, minimum: dict[str, int], timeout: float) -> float:
     """Seconds until every group has consumed everything and the key topics hold their minimum."""
 
     async def probe() -> Probe:
-        groups = await service_groups(BOOTSTRAP)
-        behind = sum((await lag(BOOTSTRAP, groups)).values())
-        held = await counts(BOOTSTRAP, minimum)
+        groups = await service_groups(system.bootstrap)
+        behind = sum((await lag(system.bootstrap, groups)).values())
+        held = await counts(system.bootstrap, minimum)
         done = len(groups) >= expected_groups and behind == 0 and all(held[t] >= n for t, n in minimum.items())
         return Probe(done, (behind, tuple(held.values())), f"lag {behind}, counts {held}")
 
@@ -46,39 +57,73 @@ async def wait_drained(expected_groups: int, minimum: dict[str, int], timeout: f
     return settled.seconds
 
 
-async def run(applications: int) -> dict[str, float]:
-    await provision(BOOTSTRAP)
+def cpu_seconds(system: Stack) -> dict[str, float]:
+    groups = {name: system.pid(name) for name in (*SERVICES, *SERVERS)}
+    return {name: group_cpu_seconds(pid) for name, pid in groups.items() if pid is not None}
+
+
+def database(system: Stack) -> dict[str, tuple[Counter[str], Counter[str]]]:
+    """Each service's database commands and documents so far (`bench/_usage.py`)."""
+    return {s: database_work(f"http://127.0.0.1:{system.http_port + n}/metrics") for n, s in enumerate(SERVICES)}
+
+
+async def run(system: Stack, applications: int, relay_records: int) -> dict[str, float]:
+    await provision(system.bootstrap)
     today = datetime.now(UTC).date()
-    await produce_events(BUREAU_APPROVAL_GRANTED, (approval(n, today) for n in range(ORGANISATIONS)), BOOTSTRAP)
-    STACK.services("start")
+    await produce_events(BUREAU_APPROVAL_GRANTED, (approval(n, today) for n in range(ORGANISATIONS)), system.bootstrap)
+    system.services("start")
     # Approvals must reach eligibility's projection before the first filing is judged.
-    await wait_drained(1, {"reporting.approval-changed.v1": ORGANISATIONS}, 120)
+    await wait_drained(system, 1, {"reporting.approval-changed.v1": ORGANISATIONS}, 120)
+    cpu_before, database_before = cpu_seconds(system), database(system)
     started = time.perf_counter()
     now = datetime.now(UTC)
-    await produce_events(PORTAL_APPLICATION_SUBMITTED, (application(i, now) for i in range(applications)), BOOTSTRAP)
+    submissions = (application(i, now) for i in range(applications))
+    await produce_events(PORTAL_APPLICATION_SUBMITTED, submissions, system.bootstrap)
     await wait_drained(
+        system,
         4,
         {"eligibility.application-assessed.v1": applications, "intake.application-status-changed.v1": applications},
         1800,
     )
     elapsed = time.perf_counter() - started
+    cpu_after, database_after = cpu_seconds(system), database(system)
     figures = {"applications": applications, "seconds": elapsed, "applications_per_s": applications / elapsed}
-    figures.update({f"{s}_peak_rss_mb": STACK.peak_rss_mb(s) for s in SERVICES})
+    figures.update({f"{s}_peak_rss_mb": system.peak_rss_mb(s) for s in SERVICES})
+    spent = {name: cpu_after[name] - cpu_before.get(name, 0.0) for name in cpu_after}
+    figures.update({f"{name}_cpu_ms_per_application": 1000 * t / applications for name, t in spent.items()})
+    figures["all_cpu_ms_per_application"] = 1000 * sum(spent.values()) / applications
+    for service in SERVICES:
+        (commands_after, documents_after), (commands_before, documents_before) = (
+            database_after[service],
+            database_before[service],
+        )
+        sent, carried = commands_after - commands_before, documents_after - documents_before
+        figures[f"{service}_commands_per_application"] = sum(sent.values()) / applications
+        figures[f"{service}_documents_per_application"] = sum(carried.values()) / applications
+        for what, _ in (carried + sent).most_common(6):
+            figures[f"  {service}: {what}: commands"] = sent[what] / applications
+            figures[f"  {service}: {what}: documents"] = carried[what] / applications
+    if relay_records:
+        relay = await bare_relay(relay_records, system.bootstrap, system.mongodb_uri)
+        figures["relay_records_per_s"] = relay["relay_records_per_s"]
     return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--applications", type=int, default=50_000)
+    parser.add_argument("--relay-records", type=int, default=20_000, help="the bare relay's run after (0: none)")
+    parser.add_argument("--port-offset", type=int, default=0, help="added to every port (default 0)")
     args = parser.parse_args()
-    STACK.fresh()
+    system = stack(args.port_offset)
+    system.fresh()
     try:
-        STACK.servers("start")
-        figures = asyncio.run(run(args.applications))
+        system.servers("start")
+        figures = asyncio.run(run(system, args.applications, args.relay_records))
     finally:
-        STACK.down()
+        system.down()
     for name, value in figures.items():
-        print(f"{name:30} {value:12.1f}")
+        print(f"{name:44} {value:12.2f}")
 
 
 if __name__ == "__main__":

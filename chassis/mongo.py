@@ -10,7 +10,7 @@ where two writers may race, make the write an insert of a new, uniquely keyed do
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from pymongo import AsyncMongoClient, IndexModel
+from pymongo import AsyncMongoClient, IndexModel, monitoring
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
@@ -18,9 +18,11 @@ from pymongo.errors import BulkWriteError
 DUPLICATE_KEY = 11000
 
 
-def connect(uri: str) -> AsyncMongoClient[dict[str, Any]]:
-    """Builds the client; it connects lazily, on first use, never at import."""
-    return AsyncMongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5_000, connectTimeoutMS=5_000)
+def connect(uri: str, listeners: Sequence[monitoring.CommandListener] = ()) -> AsyncMongoClient[dict[str, Any]]:
+    """Builds the client; it connects lazily, on first use, never at import. `listeners` see every command."""
+    return AsyncMongoClient(
+        uri, tz_aware=True, serverSelectionTimeoutMS=5_000, connectTimeoutMS=5_000, event_listeners=list(listeners)
+    )
 
 
 async def ping(database: AsyncDatabase[dict[str, Any]]) -> bool:

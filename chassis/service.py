@@ -29,6 +29,7 @@ from chassis.health import DeliveryHealth
 from chassis.http import create_app
 from chassis.http_metrics import HttpMetrics
 from chassis.lag import ConsumerLag, KafkaOffsets
+from chassis.mongo_metrics import CommandMetrics
 from chassis.producer import Producer
 from chassis.publishing import EventPublisher
 from chassis.release import ParkedReleaser
@@ -67,7 +68,7 @@ class Service:
         self.registry.register(self.lag)
         self._lag_readable = False
         self.broker = make_broker(name, settings)
-        self.mongo = mongo.connect(settings.mongodb_uri)
+        self.mongo = mongo.connect(settings.mongodb_uri, [CommandMetrics(self.registry)])
         self.database = self.mongo[settings.database_name(name)]
         self.producer = Producer(settings.kafka_bootstrap_servers, client_id=name)
         self.publisher = EventPublisher(self.broker, self.producer, f"/{name}", outputs)

@@ -61,3 +61,24 @@ async def test_consumed_and_handled_records_are_counted_and_the_lag_gauge_is_the
 
 async def _committed(kafka: str, topic: str, group: str, offset: int) -> bool:
     return await committed_offset(kafka, topic, group) == offset
+
+
+async def test_database_commands_and_their_documents_are_counted_by_command_and_collection(
+    database: AsyncDatabase[dict[str, Any]], kafka: str, mongodb_uri: str
+) -> None:
+    settings = ServiceSettings(
+        kafka_bootstrap_servers=kafka, mongodb_uri=mongodb_uri, mongodb_database=database.name, delivery=FAST_DELIVERY
+    )
+    service = Service("tests", settings, outputs=[])
+    async with running(service) as client:
+        probes = service.database["probes"]
+        await probes.insert_many([{"_id": n} for n in range(3)])
+        for n in range(2):
+            await probes.find_one({"_id": n})
+        metrics = samples((await client.get("/metrics")).text)
+
+    assert metrics["mongodb_commands_total", (("collection", "probes"), ("command", "insert"))] == 1
+    assert metrics["mongodb_commands_total", (("collection", "probes"), ("command", "find"))] == 2
+    assert metrics["mongodb_command_seconds_total", (("collection", "probes"), ("command", "find"))] > 0
+    assert metrics["mongodb_documents_total", (("collection", "probes"), ("command", "insert"))] == 3
+    assert metrics["mongodb_documents_total", (("collection", "probes"), ("command", "find"))] == 2
