@@ -1,4 +1,4 @@
-"""Development and compose secrets (deploy/secrets.py): made once, never shown, readable only as they must be."""
+"""Development and compose secrets (deploy/make_secrets.py): made once, never shown, readable only as they must be."""
 
 import ssl
 import stat
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 
-from deploy import secrets
+from deploy import make_secrets as secrets
 
 SERVICES = ("intake", "eligibility", "notification", "reporting")
 

@@ -1,4 +1,4 @@
-"""Secrets for development and for compose, made once under a folder: `python -m deploy.secrets DIR`.
+"""Secrets for development and for compose, made once under a folder: `python -m deploy.make_secrets DIR`.
 
 Each is a file, read by whoever needs it through a `<NAME>_FILE` variable (or a
 compose secret): never on a command line, never in a log. Files that already exist
