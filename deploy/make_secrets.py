@@ -54,6 +54,7 @@ def make(folder: Path, for_containers: bool = False) -> list[Path]:
     def keep(name: str, text: Callable[[], str]) -> None:
         path = folder / name
         if path.exists():
+            path.chmod(file_mode)  # one made by hand, or by an older version, is closed too
             return
         # Created with its final mode: the secret is never readable by others, not even for a moment.
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

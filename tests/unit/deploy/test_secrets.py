@@ -60,3 +60,12 @@ def test_the_mail_certificate_names_the_relay_and_is_signed_by_the_ca(tmp_path: 
     context.load_cert_chain(tmp_path / "smtp-cert.pem", tmp_path / "smtp-key.pem")  # the key matches
     ca = x509.load_pem_x509_certificate((tmp_path / "smtp-ca.pem").read_bytes())
     certificate.verify_directly_issued_by(ca)
+
+
+def test_a_secret_already_there_is_kept_but_closed_to_others(tmp_path: Path) -> None:
+    old = tmp_path / "jwt-secret"
+    old.write_text("made-by-an-older-script\n")
+    old.chmod(0o644)
+    secrets.make(tmp_path)
+    assert old.read_text() == "made-by-an-older-script\n"
+    assert mode(old) == 0o600
