@@ -18,10 +18,24 @@ from pymongo.errors import BulkWriteError
 DUPLICATE_KEY = 11000
 
 
-def connect(uri: str, listeners: Sequence[monitoring.CommandListener] = ()) -> AsyncMongoClient[dict[str, Any]]:
-    """Builds the client; it connects lazily, on first use, never at import. `listeners` see every command."""
+def connect(
+    uri: str,
+    username: str | None = None,
+    password: str | None = None,
+    listeners: Sequence[monitoring.CommandListener] = (),
+) -> AsyncMongoClient[dict[str, Any]]:
+    """Builds the client; it connects lazily, on first use, never at import. `listeners` see every command.
+
+    A user and password given apart from the URI (MONGODB_USERNAME, MONGODB_PASSWORD_FILE) let the URI be
+    plain configuration while the password stays a secret; the URI's `authSource` names the users' database."""
+    login: dict[str, Any] = {"username": username, "password": password} if username else {}
     return AsyncMongoClient(
-        uri, tz_aware=True, serverSelectionTimeoutMS=5_000, connectTimeoutMS=5_000, event_listeners=list(listeners)
+        uri,
+        tz_aware=True,
+        serverSelectionTimeoutMS=5_000,
+        connectTimeoutMS=5_000,
+        event_listeners=list(listeners),
+        **login,
     )
 
 

@@ -68,7 +68,13 @@ class Service:
         self.registry.register(self.lag)
         self._lag_readable = False
         self.broker = make_broker(name, settings)
-        self.mongo = mongo.connect(settings.mongodb_uri, [CommandMetrics(self.registry)])
+        password = settings.mongodb_password.get_secret_value() if settings.mongodb_password else None
+        self.mongo = mongo.connect(
+            settings.mongodb_uri.get_secret_value(),
+            settings.mongodb_username,
+            password,
+            listeners=[CommandMetrics(self.registry)],
+        )
         self.database = self.mongo[settings.database_name(name)]
         self.producer = Producer(settings.kafka_bootstrap_servers, client_id=name)
         self.publisher = EventPublisher(self.broker, self.producer, f"/{name}", outputs)

@@ -2,12 +2,21 @@
 
 Required values have no default, so a service missing one stops at start-up with
 a message naming the variable instead of failing later on first use.
+
+Any value may instead be read from a file: `<NAME>_FILE` names the file whose text
+(without surrounding whitespace, such as its final newline) is the value of `<NAME>`,
+as compose secrets and Kubernetes secret volumes provide them. Secrets are given that
+way, never on a command line (which any local user may read in `ps`), and are held as
+`SecretStr`, which shows as `**********` in reprs, dumps and log lines.
 """
 
-from typing import Literal
+import os
+from pathlib import Path
+from typing import Any, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 
 class DeliverySettings(BaseSettings):
@@ -38,13 +47,42 @@ class DeliverySettings(BaseSettings):
     topics' max.message.bytes (1 MiB by default) and the producer's 1 MiB request limit."""
 
 
+class FileValues(PydanticBaseSettingsSource):
+    """`<NAME>_FILE` variables: each names a file holding the value of `<NAME>`."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        raise NotImplementedError  # __call__ reads every field at once
+
+    def __call__(self) -> dict[str, Any]:
+        prefix = str(self.config.get("env_prefix", "")).upper()
+        values: dict[str, Any] = {}
+        for name in self.settings_cls.model_fields:
+            variable = f"{prefix}{name}".upper()
+            path = os.environ.get(f"{variable}_FILE")
+            if path is None:
+                continue
+            if variable in os.environ:
+                # Which one would win is a guess the operator should not have to make.
+                raise ValueError(f"{variable} and {variable}_FILE are both set: give one")
+            try:
+                values[name] = Path(path).read_text(encoding="utf-8").strip()
+            except OSError as error:  # the message names the file, never its content
+                raise ValueError(f"{variable}_FILE: cannot read {path}: {error.strerror}") from None
+        return values
+
+
 class ServiceSettings(BaseSettings):
     """Base settings; each service subclasses it and adds its own."""
 
     model_config = SettingsConfigDict(extra="ignore")
 
     kafka_bootstrap_servers: str
-    mongodb_uri: str
+    mongodb_uri: SecretStr
+    """A secret, since it may carry a user and password (MONGODB_URI_FILE); or keep it plain and give those apart."""
+    mongodb_username: str | None = None
+    """The service's database user (one per service, with access to its own database only; docs/security.md)."""
+    mongodb_password: SecretStr | None = None
+    """The database user's password: MONGODB_PASSWORD_FILE."""
     mongodb_database: str | None = None
     """Defaults to the service's name: each service owns its own database."""
     http_host: str = "127.0.0.1"
@@ -53,6 +91,17 @@ class ServiceSettings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     shutdown_grace_seconds: float = 15.0
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, FileValues(settings_cls), dotenv_settings, file_secret_settings
 
     @property
     def bootstrap_servers(self) -> list[str]:

@@ -5,6 +5,7 @@
 #   mongo  FerretDB, MongoDB wire protocol over SQLite         (MONGO_PORT 27017)
 #   smtp   aiosmtpd sink storing every message as .eml         (SMTP_PORT 1025)
 #          while $STATE_DIR/smtp/fail-with exists it answers every message 4xx instead (deploy/smtp/sink.py)
+#          SMTP_SECURE=1: it requires STARTTLS and notification's login (secrets under $STATE_DIR/dev)
 # Usage: deploy/servers.sh start|stop|status|restart [kafka|kafka-N|mongo|smtp ...]   (default: all)
 # Each server runs in its own session (setsid), so it outlives this script and its process
 # group can be signalled as a whole. Files: $STATE_DIR/<name>/<name>.{log,pid}. Servers named
@@ -146,8 +147,15 @@ launch_mongo() {
   launch mongo "$bin" -listen "127.0.0.1:$MONGO_PORT" -data "$STATE_DIR/ferretdb/data"
 }
 launch_smtp() {
+  local secure=()
+  if [[ "${SMTP_SECURE:-0}" == 1 ]]; then
+    # A relay as a real one: STARTTLS required and one login (certificate and password: $STATE_DIR/dev).
+    "${UV[@]}" run --no-sync python -m deploy.make_secrets "$STATE_DIR/dev" >/dev/null
+    secure=(--tls-cert "$STATE_DIR/dev/smtp-cert.pem" --tls-key "$STATE_DIR/dev/smtp-key.pem"
+      --username notification --password-file "$STATE_DIR/dev/smtp-password")
+  fi
   launch smtp "${UV[@]}" run --no-sync python "$REPO/deploy/smtp/sink.py" \
-    --port "$SMTP_PORT" --dir "$STATE_DIR/smtp/messages" --fail-file "$STATE_DIR/smtp/fail-with"
+    --port "$SMTP_PORT" --dir "$STATE_DIR/smtp/messages" --fail-file "$STATE_DIR/smtp/fail-with" "${secure[@]}"
 }
 
 # launch_server NAME: starts it unless it runs already; prints NAME on stdout if it was launched.

@@ -9,6 +9,9 @@
 # the same consumer groups and shares the work, with its own HTTP port (the service's plus
 # INSTANCE_PORT_STEP*(N-1), step 100 by default: intake-2 on 8181), pid file and log
 # ($STATE_DIR/services/intake-2.{pid,log}).
+#
+# Secrets are handed over as files (`*_FILE`), never on a command line: intake's development JWT secret,
+# and with SMTP_SECURE=1 (the sink started likewise: deploy/servers.sh) the mail relay's CA and password.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -49,12 +52,11 @@ pid_of() {
 
 ready() { curl -fsS --max-time 2 "http://127.0.0.1:$(port_of "$1")/health/ready" >/dev/null 2>&1; }
 
-dev_secret() {
-  # A random HS256 secret for development tokens; production uses JWT_PUBLIC_KEY instead.
-  # Made once, before the services start in parallel (they would race to create it).
-  local file="$STATE_DIR/dev/jwt-secret"
-  [[ -s "$file" ]] || head -c 32 /dev/urandom | base64 >"$file"
-  cat "$file"
+dev_secrets() {
+  # Development secrets (among them a random HS256 secret for development tokens; production uses
+  # JWT_PUBLIC_KEY instead), each a file of mode 600 under $STATE_DIR/dev (deploy/make_secrets.py).
+  # Made once, before the services start in parallel (they would race to create them).
+  "${UV[@]}" run --no-sync python -m deploy.make_secrets "$STATE_DIR/dev" >/dev/null
 }
 
 start_one() {
@@ -65,8 +67,12 @@ start_one() {
     export KAFKA_BOOTSTRAP_SERVERS="${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
     export MONGODB_URI="${MONGODB_URI:-mongodb://127.0.0.1:${MONGO_PORT:-27017}/?directConnection=true}"
     export HTTP_HOST=127.0.0.1 HTTP_PORT="$port" LOG_FORMAT="${LOG_FORMAT:-json}"
-    export JWT_SECRET="${JWT_SECRET:-$(cat "$STATE_DIR/dev/jwt-secret")}"
+    [[ -n "${JWT_SECRET:-}" ]] || export JWT_SECRET_FILE="${JWT_SECRET_FILE:-$STATE_DIR/dev/jwt-secret}"
     export SMTP_HOST="${SMTP_HOST:-127.0.0.1}" SMTP_PORT="${SMTP_PORT:-1025}"
+    if [[ "${SMTP_SECURE:-0}" == 1 ]]; then
+      export SMTP_STARTTLS=true SMTP_CA_FILE="$STATE_DIR/dev/smtp-ca.pem" SMTP_USERNAME=notification
+      export SMTP_PASSWORD_FILE="$STATE_DIR/dev/smtp-password"
+    fi
     export MAIL_FROM="${MAIL_FROM:-noreply@residence.example.jp}"
     exec setsid "${UV[@]}" run --no-sync python -m "services.$(service_of "$name")" >>"$RUN_DIR/$name.log" 2>&1
   ) &
@@ -120,7 +126,7 @@ if ((${#names[@]} == 0)); then
   for file in "$RUN_DIR"/*-[0-9]*.pid; do [[ -e "$file" ]] && names+=("$(basename "$file" .pid)"); done
 fi
 case "$command" in
-  start) dev_secret >/dev/null; for n in "${names[@]}"; do start_one "$n"; done; for n in "${names[@]}"; do wait_ready "$n"; done ;;
+  start) dev_secrets; for n in "${names[@]}"; do start_one "$n"; done; for n in "${names[@]}"; do wait_ready "$n"; done ;;
   stop) stop_all "${names[@]}" ;;
   status) rc=0; for n in "${names[@]}"; do status_one "$n" || rc=1; done; exit $rc ;;
   restart) stop_all "${names[@]}"; "$0" start "${names[@]}" ;;

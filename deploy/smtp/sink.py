@@ -9,6 +9,10 @@ renamed, so a reader polling the directory never sees half a message.
 
 AUTH (PLAIN, LOGIN) is offered over plain TCP and any credentials are accepted:
 the sink listens on loopback only, and the point is to exercise the client's AUTH.
+It can also play a secured relay: with --tls-cert and --tls-key it offers STARTTLS
+and requires it (every command but EHLO, NOOP, STARTTLS and QUIT is refused before
+TLS, AUTH included); with --username and --password-file it requires AUTH and takes
+only that login. The password is read from the file, never from the command line.
 
 The DATA phase is read in large pieces rather than aiosmtpd's line at a time (see
 BulkDataSMTP), and aiosmtpd's own per-command log, which names every sender and
@@ -24,6 +28,7 @@ or the fault suite (bench/faults.py) can toggle it without signalling the proces
 The file is looked at once per message, which costs a stat, not a read.
 
 Run:  uv run python deploy/smtp/sink.py --port 1025 --dir .state/smtp/messages [--fail-file PATH]
+        [--tls-cert PEM --tls-key PEM] [--username NAME --password-file PATH]
 Stops cleanly on SIGTERM or SIGINT.
 """
 
@@ -31,18 +36,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hmac
 import itertools
 import logging
 import os
 import re
 import signal
+import ssl
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
 import uvloop
-from aiosmtpd.smtp import MISSING, SMTP, AuthResult, Envelope, Session
+from aiosmtpd.smtp import MISSING, SMTP, AuthResult, Envelope, LoginPassword, Session
 
 log = logging.getLogger("smtp-sink")
 
@@ -170,31 +177,76 @@ def accept_any(server: SMTP, session: Session, envelope: Envelope, mechanism: st
     return AuthResult(success=True)
 
 
-async def start(host: str, port: int, directory: Path, fail_file: Path | None = None) -> asyncio.Server:
+def read_password(path: Path) -> str:
+    """The password file's text without surrounding whitespace (its final newline), as the services read theirs."""
+    return path.read_text(encoding="utf-8").strip()
+
+
+def accept_only(username: str, password: str) -> Any:
+    """An authenticator that takes this one login (compared in constant time) and nothing else."""
+    expected = (username.encode(), password.encode())
+
+    def check(server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any) -> AuthResult:
+        if not isinstance(data, LoginPassword):
+            return AuthResult(success=False, handled=False)
+        matches = hmac.compare_digest(data.login, expected[0]) & hmac.compare_digest(data.password, expected[1])
+        return AuthResult(success=bool(matches), handled=False)
+
+    return check
+
+
+def server_context(cert: Path, key: Path) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+async def start(
+    host: str,
+    port: int,
+    directory: Path,
+    fail_file: Path | None = None,
+    tls_context: ssl.SSLContext | None = None,
+    login: tuple[str, str] | None = None,
+) -> asyncio.Server:
+    """With `tls_context`, STARTTLS is offered and required before anything else (AUTH included); with
+    `login`, AUTH is required and only that username and password are taken."""
     handler = SaveToDir(directory, fail_file)
     loop = asyncio.get_running_loop()
+    secured: dict[str, Any] = {"auth_require_tls": False}
+    if tls_context is not None:
+        secured = {"tls_context": tls_context, "require_starttls": True, "auth_require_tls": True}
 
     def factory() -> SMTP:
         # A fixed hostname: the default socket.getfqdn() can stall on a machine without DNS.
         return BulkDataSMTP(
             handler,
             hostname="smtp-sink",
-            auth_require_tls=False,
-            authenticator=accept_any,
+            authenticator=accept_only(*login) if login else accept_any,
+            auth_required=login is not None,
             enable_SMTPUTF8=True,
             loop=loop,
+            **secured,
         )
 
     return await loop.create_server(factory, host, port)
 
 
-async def serve(host: str, port: int, directory: Path, fail_file: Path | None) -> None:
-    server = await start(host, port, directory, fail_file)
+async def serve(
+    host: str,
+    port: int,
+    directory: Path,
+    fail_file: Path | None,
+    tls_context: ssl.SSLContext | None = None,
+    login: tuple[str, str] | None = None,
+) -> None:
+    server = await start(host, port, directory, fail_file, tls_context, login)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    log.info("SMTP sink listening on %s:%d, storing in %s", host, port, directory)
+    secured = f"{'STARTTLS required' if tls_context else 'no TLS'}, {'AUTH required' if login else 'any AUTH'}"
+    log.info("SMTP sink listening on %s:%d (%s), storing in %s", host, port, secured, directory)
     await stop.wait()
     server.close()
     await server.wait_closed()
@@ -207,11 +259,21 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=1025)
     parser.add_argument("--dir", type=Path, default=Path(".state/smtp/messages"))
     parser.add_argument("--fail-file", type=Path, help="while this file exists, answer every message with a 4xx")
+    parser.add_argument("--tls-cert", type=Path, help="PEM certificate (chain): offer and require STARTTLS")
+    parser.add_argument("--tls-key", type=Path, help="PEM private key of --tls-cert")
+    parser.add_argument("--username", help="require AUTH with this username and the password of --password-file")
+    parser.add_argument("--password-file", type=Path, help="file holding the one password AUTH takes")
     args = parser.parse_args()
+    if (args.tls_cert is None) != (args.tls_key is None):
+        parser.error("--tls-cert and --tls-key go together")
+    if (args.username is None) != (args.password_file is None):
+        parser.error("--username and --password-file go together")
     args.dir.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("mail.log").setLevel(logging.WARNING)
-    uvloop.run(serve(args.host, args.port, args.dir, args.fail_file))
+    tls = server_context(args.tls_cert, args.tls_key) if args.tls_cert else None
+    login = (args.username, read_password(args.password_file)) if args.username else None
+    uvloop.run(serve(args.host, args.port, args.dir, args.fail_file, tls, login))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@
     python -m services.intake.tokens issue --key-file .state/intake-dev.pem \\
         --sub staff-0001 --category organisation_staff --name "担当 太郎" --email staff@example.co.jp --org org-0001
 
-`issue --secret ...` signs with HS256 instead (the service's JWT_SECRET). The token
+`issue --secret-file ...` (or `--secret ...`) signs with HS256 instead (the service's JWT_SECRET). The token
 is printed on stdout and nowhere else. Real tokens come from the identity provider.
 """
 
@@ -71,6 +71,9 @@ def main(argv: list[str] | None = None) -> None:
     signer = token.add_mutually_exclusive_group(required=True)
     signer.add_argument("--key-file", type=Path, help="PEM private key (ES256 or RS256)")
     signer.add_argument("--secret", help="HS256 shared secret (development only)")
+    signer.add_argument(
+        "--secret-file", type=Path, help="file holding the HS256 secret, kept off the command line (JWT_SECRET_FILE)"
+    )
     args = parser.parse_args(argv)
     if args.command == "keygen":
         private, public = keygen(args.algorithm, args.out)
@@ -86,7 +89,8 @@ def main(argv: list[str] | None = None) -> None:
         "aud": args.audience,
     }
     key_pem = args.key_file.read_bytes() if args.key_file else None
-    print(issue(claims, key_pem=key_pem, secret=args.secret, ttl=args.ttl))
+    secret = args.secret_file.read_text(encoding="utf-8").strip() if args.secret_file else args.secret
+    print(issue(claims, key_pem=key_pem, secret=secret, ttl=args.ttl))
 
 
 if __name__ == "__main__":

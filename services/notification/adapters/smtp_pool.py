@@ -35,7 +35,8 @@ class SmtpConfig:
     ca_file: Path | None = None
     """PEM bundle of the CAs trusted for the server's certificate, instead of the system's; `None`: the system's."""
     username: str | None = None
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)
+    """Kept out of the repr, so that logging a config never shows it."""
     size: int = 4
     reuse_check: float = 5.0
     idle_close: float = 60.0

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -133,3 +134,70 @@ def test_prometheus_scrapes_each_service_at_its_compose_name_and_http_port(monit
     for target in targets:
         host, port = target.split(":")
         assert monitored["services"][host]["environment"]["HTTP_PORT"] == port, target
+
+
+def secret_files(project: dict[str, Any]) -> dict[str, Path]:
+    return {name: Path(secret["file"]) for name, secret in project["secrets"].items()}
+
+
+def mounted_secrets(service: dict[str, Any]) -> set[str]:
+    return {secret["source"] for secret in service.get("secrets", [])}
+
+
+def test_secrets_are_files_made_by_the_secrets_maker_and_no_password_is_in_an_environment(
+    project: dict[str, Any],
+) -> None:
+    files = secret_files(project)
+    assert files, "compose secrets"
+    assert {path.parent for path in files.values()} == {REPO / ".secrets"}
+    for name, service in project["services"].items():
+        for variable, value in service.get("environment", {}).items():
+            a_path = variable.endswith("_FILE") or str(value).startswith("/run/secrets/")
+            if any(word in variable for word in ("PASSWORD", "SECRET", "KEY")) and not a_path:
+                assert variable == "JWT_PUBLIC_KEY", f"{name}: {variable} is given directly, not from a file"
+            if a_path:
+                assert value.startswith("/run/secrets/"), f"{name}: {variable}"
+                assert value.removeprefix("/run/secrets/") in mounted_secrets(service), f"{name}: {variable}"
+
+
+def test_the_database_enforces_access_control_with_a_user_per_service(project: dict[str, Any]) -> None:
+    mongo = project["services"]["mongo"]
+    command = [*mongo["entrypoint"], *mongo["command"]]
+    assert "--keyFile" in command  # a replica set with access control
+    assert mongo["environment"]["MONGO_INITDB_ROOT_PASSWORD_FILE"] == "/run/secrets/mongo_root_password"
+    assert mongo["environment"]["MONGO_INITDB_ROOT_USERNAME"]
+    assert mounts(mongo)["/docker-entrypoint-initdb.d/init-users.js"] == (REPO / "deploy/mongo/init-users.js", True)
+    assert {f"mongo_{name}_password" for name in APP_SERVICES} <= mounted_secrets(mongo)
+    script = (REPO / "deploy" / "mongo" / "init-users.js").read_text()
+    assert re.search(r"roles: \[\{ role: \"readWrite\", db: service \}\]", script)
+    listed = re.search(r"const services = \[(.*?)\];", script)
+    assert listed is not None
+    assert sorted(re.findall(r'"(\w+)"', listed[1])) == sorted(APP_SERVICES)
+    for name in APP_SERVICES:
+        service = project["services"][name]
+        environment = service["environment"]
+        assert environment["MONGODB_USERNAME"] == name
+        assert environment["MONGODB_PASSWORD_FILE"] == f"/run/secrets/mongo_{name}_password"
+        assert "authSource=admin" in environment["MONGODB_URI"]
+        assert "@" not in environment["MONGODB_URI"], "no credentials in the URI"
+        mongo_secrets = {s for s in mounted_secrets(service) if s.startswith("mongo_")}
+        assert mongo_secrets == {f"mongo_{name}_password"}, f"{name} holds only its own database password"
+
+
+def test_notices_go_to_the_mail_relay_over_verified_starttls_with_a_login(project: dict[str, Any]) -> None:
+    notification = project["services"]["notification"]["environment"]
+    assert notification["SMTP_HOST"] == "mailpit"
+    assert notification["SMTP_STARTTLS"] == "true"
+    assert notification["SMTP_CA_FILE"] == "/run/secrets/smtp_ca"
+    assert notification["SMTP_USERNAME"] == "notification"
+    assert notification["SMTP_PASSWORD_FILE"] == "/run/secrets/smtp_password"
+    mailpit = project["services"]["mailpit"]
+    assert mailpit["environment"]["MP_SMTP_REQUIRE_STARTTLS"] == "true"
+    assert mailpit["environment"]["MP_SMTP_TLS_CERT"] == "/run/secrets/smtp_cert"
+    assert mailpit["environment"]["MP_SMTP_TLS_KEY"] == "/run/secrets/smtp_key"
+    assert mailpit["environment"]["MP_SMTP_AUTH_FILE"] == "/run/secrets/smtp_auth"
+    assert {"smtp_cert", "smtp_key", "smtp_auth"} == mounted_secrets(mailpit)
+    files = secret_files(project)
+    made = {"smtp_ca": "smtp-ca.pem", "smtp_cert": "smtp-cert.pem", "smtp_key": "smtp-key.pem"}
+    for secret, file in made.items():
+        assert files[secret].name == file

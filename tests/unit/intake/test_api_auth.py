@@ -6,8 +6,10 @@ import httpx
 import jwt
 import pytest
 
+from services.intake import tokens
 from services.intake.adapters.api.auth import TokenVerifier
 from services.intake.adapters.api.errors import ApiProblem
+from services.intake.settings import IntakeSettings
 from services.intake.tokens import issue, keygen
 
 from .wiring import Intake, bearer, settings, submission_body, token
@@ -102,3 +104,21 @@ def test_an_hs256_token_is_refused_when_only_a_public_key_is_configured(tmp_path
 def test_a_service_without_any_key_says_what_to_set() -> None:
     with pytest.raises(ValueError, match="JWT_PUBLIC_KEY"):
         TokenVerifier(settings(jwt_secret=None)).keys()
+
+
+def test_the_development_secret_is_read_from_its_file_by_the_service_and_the_token_cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret_file = tmp_path / "jwt-secret"
+    secret_file.write_text("from-a-file-not-a-command-line\n")
+    for name in ("JWT_SECRET", "JWT_PUBLIC_KEY", "JWT_PUBLIC_KEY_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("JWT_SECRET_FILE", str(secret_file))
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "unused:9092")
+    monkeypatch.setenv("MONGODB_URI", "mongodb://unused")
+    configured = IntakeSettings()  # type: ignore[call-arg]  # read from the environment
+    assert "from-a-file" not in repr(configured)
+    arguments = ["issue", "--secret-file", str(secret_file), "--sub", "staff-1", "--category", "organisation_staff"]
+    tokens.main([*arguments, "--name", "担当 太郎", "--email", "t@example.jp"])
+    principal = TokenVerifier(configured).verify(capsys.readouterr().out.strip())
+    assert principal.filer_id == "staff-1"
