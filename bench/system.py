@@ -11,6 +11,9 @@ second, each service's peak resident memory, the CPU milliseconds every process
 (servers included) spent per application, each service's database commands per
 application (the costliest collections too), and then, on the same servers, the bare
 relay's records per second (`bench/baseline.py`): the peer figure of the same run.
+
+    --history N   first leaves the databases as N earlier applications would have
+                  (`bench/_history.py`), so the figures show whether cost grows with history.
 """
 
 import argparse
@@ -24,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._drain import Probe, counts, lag, service_groups, settle
+from bench._history import replicate
 from bench._kafka import produce_events
 from bench._samples import ORGANISATIONS, application, approval
 from bench._stack import REPO, SERVICES, Stack
@@ -33,6 +37,12 @@ from chassis.provision import provision
 from contracts.topics import BUREAU_APPROVAL_GRANTED, PORTAL_APPLICATION_SUBMITTED
 
 SERVERS = ("kafka", "mongo", "smtp")
+KEY_TOPICS = ("eligibility.application-assessed.v1", "intake.application-status-changed.v1")
+"""Each application adds at least one record to each: the run is over when both grew by the applications."""
+HISTORY_SEED = 2000
+"""Applications sent through the system before the copies that make the history (`bench/_history.py`)."""
+SEED_INDEX = 10_000_000
+"""The seed's sample applications start here, so their submissions are never the measured run's."""
 
 
 def stack(port_offset: int) -> Stack:
@@ -67,27 +77,40 @@ def database(system: Stack) -> dict[str, tuple[Counter[str], Counter[str]]]:
     return {s: database_work(f"http://127.0.0.1:{system.http_port + n}/metrics") for n, s in enumerate(SERVICES)}
 
 
-async def run(system: Stack, applications: int, relay_records: int) -> dict[str, float]:
+async def fill_history(system: Stack, history: int) -> dict[str, float]:
+    """Leaves the services' databases as `history` earlier applications would have (`bench/_history.py`)."""
+    seed = min(history, HISTORY_SEED)
+    before = await counts(system.bootstrap, KEY_TOPICS)
+    now = datetime.now(UTC)
+    earlier = (application(SEED_INDEX + i, now) for i in range(seed))
+    await produce_events(PORTAL_APPLICATION_SUBMITTED, earlier, system.bootstrap)
+    await wait_drained(system, 4, {t: before[t] + seed for t in KEY_TOPICS}, 3600)
+    system.services("stop")
+    started = time.perf_counter()
+    rows = replicate(system.state / "ferretdb" / "data", list(SERVICES), seed, history)
+    copied = time.perf_counter() - started
+    system.services("start")
+    return {"history_applications": history, "history_seconds_to_fill": copied, "history_rows": sum(rows.values())}
+
+
+async def run(system: Stack, applications: int, relay_records: int, history: int) -> dict[str, float]:
     await provision(system.bootstrap)
     today = datetime.now(UTC).date()
     await produce_events(BUREAU_APPROVAL_GRANTED, (approval(n, today) for n in range(ORGANISATIONS)), system.bootstrap)
     system.services("start")
     # Approvals must reach eligibility's projection before the first filing is judged.
     await wait_drained(system, 1, {"reporting.approval-changed.v1": ORGANISATIONS}, 120)
+    filled = await fill_history(system, history) if history else {}
+    before = await counts(system.bootstrap, KEY_TOPICS)
     cpu_before, database_before = cpu_seconds(system), database(system)
     started = time.perf_counter()
     now = datetime.now(UTC)
     submissions = (application(i, now) for i in range(applications))
     await produce_events(PORTAL_APPLICATION_SUBMITTED, submissions, system.bootstrap)
-    await wait_drained(
-        system,
-        4,
-        {"eligibility.application-assessed.v1": applications, "intake.application-status-changed.v1": applications},
-        1800,
-    )
+    await wait_drained(system, 4, {t: before[t] + applications for t in KEY_TOPICS}, 3600)
     elapsed = time.perf_counter() - started
     cpu_after, database_after = cpu_seconds(system), database(system)
-    figures = {"applications": applications, "seconds": elapsed, "applications_per_s": applications / elapsed}
+    figures = {**filled, "applications": applications, "seconds": elapsed, "applications_per_s": applications / elapsed}
     figures.update({f"{s}_peak_rss_mb": system.peak_rss_mb(s) for s in SERVICES})
     spent = {name: cpu_after[name] - cpu_before.get(name, 0.0) for name in cpu_after}
     figures.update({f"{name}_cpu_ms_per_application": 1000 * t / applications for name, t in spent.items()})
@@ -114,16 +137,17 @@ def main() -> None:
     parser.add_argument("--applications", type=int, default=50_000)
     parser.add_argument("--relay-records", type=int, default=20_000, help="the bare relay's run after (0: none)")
     parser.add_argument("--port-offset", type=int, default=0, help="added to every port (default 0)")
+    parser.add_argument("--history", type=int, default=0, help="earlier applications stored first (default 0)")
     args = parser.parse_args()
     system = stack(args.port_offset)
     system.fresh()
     try:
         system.servers("start")
-        figures = asyncio.run(run(system, args.applications, args.relay_records))
+        figures = asyncio.run(run(system, args.applications, args.relay_records, args.history))
     finally:
         system.down()
     for name, value in figures.items():
-        print(f"{name:44} {value:12.2f}")
+        print(f"{name:60} {value:12.2f}")
 
 
 if __name__ == "__main__":
