@@ -11,6 +11,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from pymongo import AsyncMongoClient
 
 from chassis.cloudevents import Outgoing, encode
+from chassis.kafka_security import client_options
 from contracts.base import Payload
 from contracts.topics import Topic
 from tests.integration import kafka_helpers
@@ -28,7 +29,9 @@ async def create_topics(names: Iterable[str], partitions: int = 4) -> None:
 
 async def produce_events(topic: Topic, payloads: Iterable[Payload], bootstrap: str = BOOTSTRAP) -> int:
     """Loads the input topic as fast as the client allows (not part of any measured figure)."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks=1, linger_ms=20, max_batch_size=512 * 1024)
+    producer = AIOKafkaProducer(
+        **client_options(), bootstrap_servers=bootstrap, acks=1, linger_ms=20, max_batch_size=512 * 1024
+    )
     await producer.start()
     count = 0
     try:
@@ -51,7 +54,7 @@ async def produce_events(topic: Topic, payloads: Iterable[Payload], bootstrap: s
 
 async def wait_committed(group: str, topic: str, total: int, timeout: float = 600.0) -> float:
     """Seconds until `group` has committed `total` records of `topic`."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=BOOTSTRAP)
+    admin = AIOKafkaAdminClient(**client_options(), bootstrap_servers=BOOTSTRAP)
     await admin.start()
     started = time.perf_counter()
     try:

@@ -4,6 +4,7 @@ Required values have no default, so a service missing one stops at start-up with
 a message naming the variable instead of failing later on first use.
 """
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
@@ -44,6 +45,13 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore")
 
     kafka_bootstrap_servers: str
+    kafka_security_protocol: Literal["PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    """SASL_SSL: TLS and SCRAM-SHA-512 as the principal below (chassis.kafka_security, docs/security.md)."""
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password_file: Path | None = None
+    """The SCRAM password is read from this file, never from the environment or the command line."""
+    kafka_ssl_cafile: Path | None = None
+    """The CA that signed the broker's certificate; the system's trust store when unset."""
     mongodb_uri: str
     mongodb_database: str | None = None
     """Defaults to the service's name: each service owns its own database."""
