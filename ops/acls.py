@@ -1,8 +1,8 @@
 """The broker's ACLs, drawn from the topic catalogue: who may write, read and consume what.
 
 python -m ops.acls print        every ACL, one a line
-python -m ops.acls apply        creates them on the broker (KAFKA_BOOTSTRAP_SERVERS, as a super user:
-                                KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD_FILE, KAFKA_SSL_CAFILE)
+python -m ops.acls apply        creates them on the broker at KAFKA_BOOTSTRAP_SERVERS, as a super user
+                                (KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD_FILE, ...)
 python -m ops.acls principals   the principals the ACLs name (deploy/servers.sh makes a password for each)
 
 Each principal is a topic's writer or reader as contracts/topics.py names it (User:<name>). A writer may

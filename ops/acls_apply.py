@@ -14,7 +14,7 @@ from aiokafka.protocol.admin import CreateAclsRequest
 from chassis.kafka_security import client_options
 from ops.acls import Acl
 
-# The protocol's codes (org.apache.kafka.common.resource.ResourceType, PatternType, acl.AclOperation, AclPermissionType).
+# The protocol's codes (Kafka's ResourceType, PatternType, AclOperation and AclPermissionType).
 RESOURCE: Final = {"TOPIC": 2, "GROUP": 3, "CLUSTER": 4}
 PATTERN: Final = {"LITERAL": 3, "PREFIXED": 4}
 OPERATION: Final = {"READ": 3, "WRITE": 4, "DESCRIBE": 8, "IDEMPOTENT_WRITE": 12}
@@ -42,7 +42,7 @@ async def apply(acls: Sequence[Acl], bootstrap: str | None = None) -> int:
                 OPERATION[acl.operation],
                 ALLOW,
             )
-            response: Any = await admin._send_request(request)  # noqa: SLF001 - see the module's docstring
+            response: Any = await admin._send_request(request)
             for error_code, message in response.creation_responses:
                 if error_code:
                     raise AclRefused(f"{acl}: error {error_code} {message}")
