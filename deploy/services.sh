@@ -57,6 +57,14 @@ dev_secret() {
   cat "$file"
 }
 
+# On the secured local broker each service is its own principal (ACLs from contracts/topics.py, docs/security.md).
+kafka_principal() {
+  local secrets="$STATE_DIR/secrets/kafka"
+  [[ "${KAFKA_SECURITY:-on}" == on && -s "$secrets/$1.password" ]] || return 0
+  export KAFKA_SECURITY_PROTOCOL=SASL_SSL KAFKA_SASL_USERNAME="$1"
+  export KAFKA_SASL_PASSWORD_FILE="$secrets/$1.password" KAFKA_SSL_CAFILE="$secrets/ca.pem"
+}
+
 start_one() {
   local name="$1" port pid
   port="$(port_of "$name")"
@@ -68,6 +76,7 @@ start_one() {
     export JWT_SECRET="${JWT_SECRET:-$(cat "$STATE_DIR/dev/jwt-secret")}"
     export SMTP_HOST="${SMTP_HOST:-127.0.0.1}" SMTP_PORT="${SMTP_PORT:-1025}"
     export MAIL_FROM="${MAIL_FROM:-noreply@residence.example.jp}"
+    kafka_principal "$(service_of "$name")"
     exec setsid "${UV[@]}" run --no-sync python -m "services.$(service_of "$name")" >>"$RUN_DIR/$name.log" 2>&1
   ) &
   echo $! >"$RUN_DIR/$name.pid"
