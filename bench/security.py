@@ -41,14 +41,15 @@ class Broker:
             "KAFKA_SECURITY": "on" if secured else "off",
             "KAFKA_PORT": str(port),
             "KAFKA_CONTROLLER_PORT": str(port + 1),
+            "START_TIMEOUT": os.environ.get("START_TIMEOUT", "600"),  # a loaded machine formats slowly
         }
 
-    def servers(self, action: str) -> None:
+    def servers(self, action: str, *, check: bool = True) -> None:
         (self.state / "kafka").mkdir(parents=True, exist_ok=True)
         libs = self.state / "kafka" / "libs"
         if not libs.exists():
             libs.symlink_to((REPO / ".state" / "kafka" / "libs").resolve())
-        subprocess.run([str(REPO / "deploy" / "servers.sh"), action, "kafka"], env=self.env, check=True)
+        subprocess.run([str(REPO / "deploy" / "servers.sh"), action, "kafka"], env=self.env, check=check)
 
     @property
     def pid(self) -> int:
@@ -56,7 +57,8 @@ class Broker:
 
     def use(self) -> None:
         """This process's clients (the relay's settings included) reach this broker, as admin when secured."""
-        shared.BOOTSTRAP = baseline.BOOTSTRAP = f"127.0.0.1:{self.port}"
+        shared.BOOTSTRAP = f"127.0.0.1:{self.port}"
+        vars(baseline)["BOOTSTRAP"] = shared.BOOTSTRAP  # baseline imported the name: rebind its copy too
         for name in ("KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD_FILE", "KAFKA_SSL_CAFILE"):
             os.environ.pop(name, None)
         if self.secured:
@@ -88,17 +90,17 @@ async def main() -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("KAFKA_PORT_BASE", "3692")))
     args = parser.parse_args()
     brokers = [Broker("off", False, args.port + 2), Broker("on", True, args.port)]
-    for broker in brokers:
-        broker.servers("start")
     rows: list[tuple[str, dict[str, float]]] = []
     try:
+        for broker in brokers:
+            broker.servers("start")
         for n in range(args.rounds):
             for broker in brokers if n % 2 == 0 else reversed(brokers):
                 rows.append((broker.name, await measure(broker, args.relay_records)))
                 print(broker.name, {k: round(v, 3) for k, v in rows[-1][1].items()}, flush=True)
     finally:
         for broker in brokers:
-            broker.servers("stop")
+            broker.servers("stop", check=False)
     print("| security | round | records/s | client CPU s / 1000 records | broker CPU s / 1000 records |")
     print("|---|---|---|---|---|")
     for n, (name, row) in enumerate(rows):
