@@ -27,10 +27,11 @@ async def create_topics(names: Iterable[str], partitions: int = 4) -> None:
     await kafka_helpers.create_topics(BOOTSTRAP, list(names), partitions)
 
 
-async def produce_events(topic: Topic, payloads: Iterable[Payload], bootstrap: str = BOOTSTRAP) -> int:
-    """Loads the input topic as fast as the client allows (not part of any measured figure)."""
+async def produce_events(topic: Topic, payloads: Iterable[Payload], bootstrap: str | None = None) -> int:
+    """Loads the input topic as fast as the client allows (not part of any measured figure). `bootstrap`:
+    BOOTSTRAP as it is when called (bench/security.py points it at one broker, then another)."""
     producer = AIOKafkaProducer(
-        **client_options(), bootstrap_servers=bootstrap, acks=1, linger_ms=20, max_batch_size=512 * 1024
+        **client_options(), bootstrap_servers=bootstrap or BOOTSTRAP, acks=1, linger_ms=20, max_batch_size=512 * 1024
     )
     await producer.start()
     count = 0
