@@ -18,7 +18,7 @@ run: install servers-up topics
 # over HTTP, and the demo follows the application to acceptance and prints its timeline and e-mails (deploy/demo).
 # Re-runnable. Another stack: INTAKE_PORT, KAFKA_BOOTSTRAP_SERVERS, STATE_DIR, JWT_SECRET, or DEMO_ARGS="--help".
 demo:
-	uv run --no-sync python -m deploy.demo $(DEMO_ARGS)
+	deploy/kafka/admin.sh uv run --no-sync python -m deploy.demo $(DEMO_ARGS)
 
 stop:
 	deploy/services.sh stop
@@ -49,7 +49,7 @@ servers-status:
 	deploy/servers.sh status
 
 topics:
-	uv run --no-sync python -m chassis.provision
+	deploy/kafka/admin.sh uv run --no-sync python -m chassis.provision
 
 # Regenerates the committed JSON Schema snapshots and AsyncAPI documents.
 docs:

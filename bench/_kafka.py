@@ -11,6 +11,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from pymongo import AsyncMongoClient
 
 from chassis.cloudevents import Outgoing, encode
+from chassis.kafka_security import client_options
 from contracts.base import Payload
 from contracts.topics import Topic
 from tests.integration import kafka_helpers
@@ -22,13 +23,16 @@ def scratch(payload: type[Payload], key: str, label: str) -> Topic:
     return Topic(f"bench.{label}-{uuid.uuid4().hex[:8]}.v1", payload, key, "bench", label)
 
 
-async def create_topics(names: Iterable[str], partitions: int = 4, bootstrap: str = BOOTSTRAP) -> None:
-    await kafka_helpers.create_topics(bootstrap, list(names), partitions)
+async def create_topics(names: Iterable[str], partitions: int = 4, bootstrap: str | None = None) -> None:
+    await kafka_helpers.create_topics(bootstrap or BOOTSTRAP, list(names), partitions)
 
 
-async def produce_events(topic: Topic, payloads: Iterable[Payload], bootstrap: str = BOOTSTRAP) -> int:
-    """Loads the input topic as fast as the client allows (not part of any measured figure)."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks=1, linger_ms=20, max_batch_size=512 * 1024)
+async def produce_events(topic: Topic, payloads: Iterable[Payload], bootstrap: str | None = None) -> int:
+    """Loads the input topic as fast as the client allows (not part of any measured figure). `bootstrap`:
+    BOOTSTRAP as it is when called (bench/security.py points it at one broker, then another)."""
+    producer = AIOKafkaProducer(
+        **client_options(), bootstrap_servers=bootstrap or BOOTSTRAP, acks=1, linger_ms=20, max_batch_size=512 * 1024
+    )
     await producer.start()
     count = 0
     try:
@@ -50,10 +54,10 @@ async def produce_events(topic: Topic, payloads: Iterable[Payload], bootstrap: s
 
 
 async def wait_committed(
-    group: str, topic: str, total: int, timeout: float = 600.0, bootstrap: str = BOOTSTRAP
+    group: str, topic: str, total: int, timeout: float = 600.0, bootstrap: str | None = None
 ) -> float:
     """Seconds until `group` has committed `total` records of `topic`."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**client_options(), bootstrap_servers=bootstrap or BOOTSTRAP)
     await admin.start()
     started = time.perf_counter()
     try:

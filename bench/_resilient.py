@@ -17,6 +17,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPa
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError, MessageSizeTooLargeError
 
+from chassis.kafka_security import client_options
+
 T = TypeVar("T")
 log = logging.getLogger("bench.kafka")
 PASSING = (KafkaError, OSError, TimeoutError)
@@ -72,7 +74,7 @@ async def retrying(call: Callable[[], Awaitable[T]], what: str, *, attempt: floa
 async def end_offsets(bootstrap: str, topics: list[str]) -> dict[TopicPartition, int]:
     async def ask() -> dict[TopicPartition, int]:
         # Subscribed at construction, so start() loads the topics' metadata (a bare consumer's is empty).
-        consumer = AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, group_id=None)
+        consumer = AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, group_id=None, **client_options())
         try:
             await consumer.start()
             partitions = [TopicPartition(t, p) for t in topics for p in consumer.partitions_for_topic(t) or ()]
@@ -85,7 +87,7 @@ async def end_offsets(bootstrap: str, topics: list[str]) -> dict[TopicPartition,
 
 async def admin(bootstrap: str, question: Callable[[AIOKafkaAdminClient], Awaitable[T]], what: str) -> T:
     async def ask() -> T:
-        client = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+        client = AIOKafkaAdminClient(**client_options(), bootstrap_servers=bootstrap)
         try:
             await client.start()
             return await question(client)
@@ -146,7 +148,11 @@ class Publisher:
         async with self._starting:
             if self._producer is None:
                 producer = AIOKafkaProducer(
-                    bootstrap_servers=self._bootstrap, acks="all", linger_ms=5, max_request_size=4 * 1024 * 1024
+                    **client_options(),
+                    bootstrap_servers=self._bootstrap,
+                    acks="all",
+                    linger_ms=5,
+                    max_request_size=4 * 1024 * 1024,
                 )
                 try:
                     await producer.start()
@@ -195,7 +201,11 @@ class Tail:
 
         async def start() -> AIOKafkaConsumer:
             consumer = AIOKafkaConsumer(
-                bootstrap_servers=self._bootstrap, group_id=None, enable_auto_commit=False, auto_offset_reset="earliest"
+                **client_options(),
+                bootstrap_servers=self._bootstrap,
+                group_id=None,
+                enable_auto_commit=False,
+                auto_offset_reset="earliest",
             )
             try:
                 await consumer.start()

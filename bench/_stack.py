@@ -79,6 +79,21 @@ class Stack:
 
     def servers(self, action: str, *names: str) -> None:
         self._script("servers.sh", action, *names)
+        if action in ("start", "restart"):
+            self.as_admin()
+
+    def as_admin(self) -> None:
+        """This process's Kafka clients (loaders, probes, provisioning) become the secured broker's super user,
+        as deploy/kafka/admin.sh does; the services started by deploy/services.sh are each their own principal."""
+        secrets = self.state / "secrets" / "kafka"
+        if os.environ.get("KAFKA_SECURITY", "on") != "on" or not (secrets / "admin.password").exists():
+            return
+        os.environ.update(
+            KAFKA_SECURITY_PROTOCOL="SASL_SSL",
+            KAFKA_SASL_USERNAME="admin",
+            KAFKA_SASL_PASSWORD_FILE=str(secrets / "admin.password"),
+            KAFKA_SSL_CAFILE=str(secrets / "ca.pem"),
+        )
 
     def services(self, action: str, *names: str) -> None:
         """Names are services or extra instances of one (`intake-2`: same service and consumer groups)."""

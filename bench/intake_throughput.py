@@ -31,6 +31,8 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from pymongo import AsyncMongoClient
 
+from chassis.kafka_security import client_options
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._kafka import BOOTSTRAP, create_topics, produce_events
@@ -155,6 +157,7 @@ async def over_kafka(prefix: str, database: str, count: int) -> dict[str, float]
         bootstrap_servers=BOOTSTRAP,
         auto_offset_reset="earliest",
         group_id=None,
+        **client_options(),
     )
     await consumer.start()
     started = time.perf_counter()
@@ -214,7 +217,7 @@ async def clean_up(topic_names: list[str], databases: tuple[str, ...]) -> None:
             await asyncio.wait_for(mongo.drop_database(name), 120)
     finally:
         await mongo.close()
-    admin = AIOKafkaAdminClient(bootstrap_servers=BOOTSTRAP)
+    admin = AIOKafkaAdminClient(**client_options(), bootstrap_servers=BOOTSTRAP)
     await admin.start()
     try:
         await admin.delete_topics(topic_names)

@@ -46,6 +46,7 @@ from bench._kafka import BOOTSTRAP, cleanup, create_topics, produce_events, rss_
 from bench._samples import received
 from bench.baseline import MONGODB_URI
 from chassis.delivery import group_id
+from chassis.kafka_security import client_options
 from chassis.logging import configure_logging
 from chassis.runner import settle_garbage_collector
 from chassis.settings import DeliverySettings
@@ -181,7 +182,7 @@ async def instances(count: int, worker_args: list[str]) -> AsyncIterator[list[In
 
 async def wait_members(group: str, members: int, timeout: float = 120.0) -> None:
     """Returns once `group` is stable with `members` members (so no rebalance falls inside the measured window)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=BOOTSTRAP)
+    admin = AIOKafkaAdminClient(**client_options(), bootstrap_servers=BOOTSTRAP)
     await admin.start()
     try:
         async with asyncio.timeout(timeout):
@@ -197,7 +198,7 @@ async def wait_members(group: str, members: int, timeout: float = 120.0) -> None
 
 async def wait_published(topic: str, count: int, timeout: float = 600.0) -> None:
     """Returns once `topic` holds `count` records (NoticeSent is published only after the broker acknowledged)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=BOOTSTRAP, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**client_options(), bootstrap_servers=BOOTSTRAP, enable_auto_commit=False)
     await consumer.start()
     try:
         partitions = [TopicPartition(topic, p) for p in range(PARTITIONS)]

@@ -33,6 +33,7 @@ from pymongo import AsyncMongoClient
 from bench._kafka import BOOTSTRAP, create_topics, rss_mb, wait_committed
 from bench._samples import received
 from chassis.cloudevents import Outgoing, encode
+from chassis.kafka_security import client_options
 from chassis.logging import configure_logging
 from contracts import topics as catalogue
 from contracts.base import Payload
@@ -88,7 +89,9 @@ def event(i: int, rng: random.Random) -> tuple[Topic, Payload]:
 
 
 async def produce(prefix: str, events: list[tuple[Topic, Payload, str]]) -> float:
-    producer = AIOKafkaProducer(bootstrap_servers=BOOTSTRAP, acks=1, linger_ms=20, max_batch_size=512 * 1024)
+    producer = AIOKafkaProducer(
+        **client_options(), bootstrap_servers=BOOTSTRAP, acks=1, linger_ms=20, max_batch_size=512 * 1024
+    )
     await producer.start()
     started = time.perf_counter()
     try:
@@ -166,7 +169,7 @@ async def main(count: int, duplicate_share: float) -> None:
     finally:
         await mongo.drop_database(database)
         await mongo.close()
-        admin = AIOKafkaAdminClient(bootstrap_servers=BOOTSTRAP)
+        admin = AIOKafkaAdminClient(**client_options(), bootstrap_servers=BOOTSTRAP)
         await admin.start()
         try:
             await admin.delete_topics([*names, *(n + ".dlq" for n in names)])

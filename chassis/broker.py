@@ -5,6 +5,7 @@ import logging
 import structlog
 from faststream.kafka import KafkaBroker
 
+from chassis.kafka_security import broker_security
 from chassis.settings import ServiceSettings
 
 
@@ -12,6 +13,7 @@ def make_broker(service: str, settings: ServiceSettings) -> KafkaBroker:
     return KafkaBroker(
         settings.bootstrap_servers,
         client_id=service,
+        security=broker_security(settings),
         # Records are sent by the chassis' own producer (chassis.producer); FastStream only consumes.
         consumer_only=True,
         # Topics are provisioned explicitly; a typo must not create one.

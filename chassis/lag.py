@@ -12,12 +12,15 @@ never fails /metrics: the last reading is served (none before the first) and a w
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 import structlog
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+from chassis.kafka_security import client_options
 
 log = structlog.get_logger("chassis.lag")
 
@@ -48,8 +51,11 @@ class KafkaOffsets:
         subscriptions: Callable[[], Iterable[tuple[str, str]]],
         *,
         client_id: str,
+        security: dict[str, Any] | None = None,
     ) -> None:
+        """`security`: chassis.kafka_security.client_options; read from the environment when not given."""
         self._bootstrap = bootstrap_servers
+        self._security = client_options() if security is None else security
         self._subscriptions = subscriptions
         """(topic, group) pairs: asked at each read, as subscriptions are declared after construction."""
         self._client_id = client_id
@@ -82,9 +88,9 @@ class KafkaOffsets:
 
     async def _clients(self) -> tuple[AIOKafkaAdminClient, AIOKafkaConsumer]:
         if self._admin is None or self._consumer is None:
-            admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, client_id=self._client_id)
+            admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, client_id=self._client_id, **self._security)
             consumer = AIOKafkaConsumer(
-                bootstrap_servers=self._bootstrap, client_id=self._client_id, enable_auto_commit=False
+                bootstrap_servers=self._bootstrap, client_id=self._client_id, enable_auto_commit=False, **self._security
             )
             try:
                 await admin.start()

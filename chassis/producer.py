@@ -23,6 +23,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import CorruptRecordException, KafkaError, MessageSizeTooLargeError, RecordTooLargeError
 
 from chassis.errors import TransientError
+from chassis.kafka_security import client_options
 
 Record = tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]
 """(topic, key, value, headers)."""
@@ -41,8 +42,10 @@ log = structlog.get_logger("chassis.producer")
 
 
 class Producer:
-    def __init__(self, bootstrap_servers: str, client_id: str) -> None:
+    def __init__(self, bootstrap_servers: str, client_id: str, *, security: dict[str, Any] | None = None) -> None:
+        """`security`: chassis.kafka_security.client_options; read from the environment when not given."""
         self._bootstrap_servers = bootstrap_servers
+        self._security = client_options() if security is None else security
         self._client_id = client_id
         self._producer: AIOKafkaProducer | None = None
         self._replacing = asyncio.Lock()
@@ -60,6 +63,7 @@ class Producer:
             max_batch_size=256 * 1024,
             max_request_size=MAX_REQUEST_BYTES,
             request_timeout_ms=30_000,
+            **self._security,
         )
 
     async def start(self) -> None:

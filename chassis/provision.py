@@ -8,6 +8,7 @@ import os
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from chassis.kafka_security import client_options
 from contracts.topics import CATALOGUE
 
 
@@ -17,7 +18,7 @@ def topic_names() -> list[str]:
 
 async def provision(bootstrap_servers: str, *, partitions: int = 4, replication_factor: int = 1) -> list[str]:
     """Returns the names of the topics it created (those already there are left alone)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="provision")
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="provision", **client_options())
     await admin.start()
     try:
         existing = set(await admin.list_topics())

@@ -28,6 +28,7 @@ from chassis.errors import is_transient
 from chassis.health import DeliveryHealth
 from chassis.http import create_app
 from chassis.http_metrics import HttpMetrics
+from chassis.kafka_security import client_options
 from chassis.lag import ConsumerLag, KafkaOffsets
 from chassis.mongo_metrics import CommandMetrics
 from chassis.producer import Producer
@@ -63,6 +64,7 @@ class Service:
             settings.bootstrap_servers,
             lambda: [(d.topic.name, d.group_id) for d in self.deliveries],
             client_id=f"{name}-lag",
+            security=client_options(settings),
         )
         self.lag = ConsumerLag(self._offsets.read)
         self.registry.register(self.lag)
@@ -76,7 +78,7 @@ class Service:
             listeners=[CommandMetrics(self.registry)],
         )
         self.database = self.mongo[settings.database_name(name)]
-        self.producer = Producer(settings.kafka_bootstrap_servers, client_id=name)
+        self.producer = Producer(settings.kafka_bootstrap_servers, client_id=name, security=client_options(settings))
         self.publisher = EventPublisher(self.broker, self.producer, f"/{name}", outputs)
         self.dead_letters = DeadLetterPublisher(
             self.broker, self.producer, limit=settings.delivery.dead_letter_max_bytes

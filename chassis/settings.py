@@ -77,6 +77,13 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore")
 
     kafka_bootstrap_servers: str
+    kafka_security_protocol: Literal["PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    """SASL_SSL: TLS and SCRAM-SHA-512 as the principal below (chassis.kafka_security, docs/security.md)."""
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password_file: Path | None = None
+    """The SCRAM password is read from this file, never from the environment or the command line."""
+    kafka_ssl_cafile: Path | None = None
+    """The CA that signed the broker's certificate; the system's trust store when unset."""
     mongodb_uri: SecretStr
     """A secret, since it may carry a user and password (MONGODB_URI_FILE); or keep it plain and give those apart."""
     mongodb_username: str | None = None

@@ -1,4 +1,4 @@
-"""The topic catalogue: every topic, its payload, its key, and the one service that writes it.
+"""The topic catalogue: every topic, its payload, its key, the one service that writes it and those that read it.
 
 Names are `<owner>.<event>.v<N>`; a version only ever gains optional fields. Every
 record is keyed by the entity id named in `key`, so one entity's events stay in
@@ -56,6 +56,9 @@ class Topic:
     """The payload field whose value is the record key."""
     writer: str
     description: str
+    readers: tuple[str, ...] = ()
+    """The services that consume it, each in its own consumer groups: what the broker's ACLs let read it
+    (ops.acls); a unit test holds it to the services' subscriptions."""
 
     @property
     def event_type(self) -> str:
@@ -77,6 +80,7 @@ PORTAL_APPLICATION_SUBMITTED = Topic(
     "submission_id",
     UPSTREAM_PORTAL,
     "An upstream portal submits one application.",
+    readers=("intake",),
 )
 INTAKE_APPLICATION_RECEIVED = Topic(
     "intake.application-received.v1",
@@ -84,6 +88,7 @@ INTAKE_APPLICATION_RECEIVED = Topic(
     "application_id",
     "intake",
     "Intake stored a new application with its provisional number.",
+    readers=("eligibility", "notification", "reporting"),
 )
 INTAKE_APPLICATION_ACCEPTED = Topic(
     "intake.application-accepted.v1",
@@ -91,6 +96,7 @@ INTAKE_APPLICATION_ACCEPTED = Topic(
     "application_id",
     "intake",
     "The application may be filed online and has its receipt number.",
+    readers=("notification",),
 )
 INTAKE_APPLICATION_NOT_ELIGIBLE = Topic(
     "intake.application-not-eligible.v1",
@@ -98,6 +104,7 @@ INTAKE_APPLICATION_NOT_ELIGIBLE = Topic(
     "application_id",
     "intake",
     "The application may not be filed online, with every reason.",
+    readers=("notification", "reporting"),
 )
 INTAKE_APPLICATION_WITHDRAWN = Topic(
     "intake.application-withdrawn.v1",
@@ -105,6 +112,7 @@ INTAKE_APPLICATION_WITHDRAWN = Topic(
     "application_id",
     "intake",
     "The filer withdrew the application before a decision.",
+    readers=(),
 )
 INTAKE_APPLICATION_STATUS_CHANGED = Topic(
     "intake.application-status-changed.v1",
@@ -112,6 +120,7 @@ INTAKE_APPLICATION_STATUS_CHANGED = Topic(
     "application_id",
     "intake",
     "An application's status moved.",
+    readers=("reporting",),
 )
 INTAKE_DOCUMENTS_SUBMITTED_ONLINE = Topic(
     "intake.documents-submitted-online.v1",
@@ -119,6 +128,7 @@ INTAKE_DOCUMENTS_SUBMITTED_ONLINE = Topic(
     "application_id",
     "intake",
     "The filer answered a documents request online, before its deadline.",
+    readers=("notification",),
 )
 ELIGIBILITY_APPLICATION_ASSESSED = Topic(
     "eligibility.application-assessed.v1",
@@ -126,6 +136,7 @@ ELIGIBILITY_APPLICATION_ASSESSED = Topic(
     "application_id",
     "eligibility",
     "Whether an application may be filed online, with reasons.",
+    readers=("intake", "reporting"),
 )
 EXAMINATION_DOCUMENTS_REQUESTED = Topic(
     "examination.documents-requested.v1",
@@ -133,6 +144,7 @@ EXAMINATION_DOCUMENTS_REQUESTED = Topic(
     "application_id",
     UPSTREAM_EXAMINATION,
     "Officers ask for more documents.",
+    readers=("intake", "notification"),
 )
 EXAMINATION_DOCUMENTS_SUBMITTED = Topic(
     "examination.documents-submitted.v1",
@@ -140,6 +152,7 @@ EXAMINATION_DOCUMENTS_SUBMITTED = Topic(
     "application_id",
     UPSTREAM_EXAMINATION,
     "The documents asked for arrived.",
+    readers=("intake",),
 )
 EXAMINATION_DECISION_MADE = Topic(
     "examination.decision-made.v1",
@@ -147,6 +160,7 @@ EXAMINATION_DECISION_MADE = Topic(
     "application_id",
     UPSTREAM_EXAMINATION,
     "The examination is complete: granted or denied.",
+    readers=("intake", "notification"),
 )
 EXAMINATION_COE_ISSUED = Topic(
     "examination.coe-issued.v1",
@@ -154,6 +168,7 @@ EXAMINATION_COE_ISSUED = Topic(
     "application_id",
     UPSTREAM_EXAMINATION,
     "An electronic Certificate of Eligibility was issued.",
+    readers=("intake", "notification"),
 )
 EXAMINATION_CARD_DISPATCHED = Topic(
     "examination.card-dispatched.v1",
@@ -161,6 +176,7 @@ EXAMINATION_CARD_DISPATCHED = Topic(
     "application_id",
     UPSTREAM_EXAMINATION,
     "The card or permission document was posted.",
+    readers=("intake", "notification"),
 )
 EXAMINATION_RESULT_DELIVERED = Topic(
     "examination.result-delivered.v1",
@@ -168,6 +184,7 @@ EXAMINATION_RESULT_DELIVERED = Topic(
     "application_id",
     UPSTREAM_EXAMINATION,
     "The result reached the applicant.",
+    readers=("intake",),
 )
 BUREAU_APPROVAL_GRANTED = Topic(
     "bureau.approval-granted.v1",
@@ -175,6 +192,7 @@ BUREAU_APPROVAL_GRANTED = Topic(
     "approval_id",
     UPSTREAM_BUREAU,
     "A regional bureau approved an organisation's use of the system (利用申出).",
+    readers=("reporting",),
 )
 BUREAU_PERIODIC_REPORT_ACCEPTED = Topic(
     "bureau.periodic-report-accepted.v1",
@@ -182,6 +200,7 @@ BUREAU_PERIODIC_REPORT_ACCEPTED = Topic(
     "approval_id",
     UPSTREAM_BUREAU,
     "An organisation's periodic report (定期報告) was accepted.",
+    readers=("reporting",),
 )
 BUREAU_STAFF_LEFT = Topic(
     "bureau.staff-left.v1",
@@ -189,6 +208,7 @@ BUREAU_STAFF_LEFT = Topic(
     "approval_id",
     UPSTREAM_BUREAU,
     "An approved staff member left the organisation (離職).",
+    readers=("reporting",),
 )
 BUREAU_STAFF_ADDED = Topic(
     "bureau.staff-added.v1",
@@ -196,6 +216,7 @@ BUREAU_STAFF_ADDED = Topic(
     "approval_id",
     UPSTREAM_BUREAU,
     "A staff member joined through an additional application (追加利用申出).",
+    readers=("reporting",),
 )
 BUREAU_APPROVAL_REVOKED = Topic(
     "bureau.approval-revoked.v1",
@@ -203,6 +224,7 @@ BUREAU_APPROVAL_REVOKED = Topic(
     "approval_id",
     UPSTREAM_BUREAU,
     "The bureau revoked an approval.",
+    readers=("reporting",),
 )
 REPORTING_APPROVAL_CHANGED = Topic(
     "reporting.approval-changed.v1",
@@ -210,6 +232,7 @@ REPORTING_APPROVAL_CHANGED = Topic(
     "approval_id",
     "reporting",
     "An approval's lifecycle moved (reminder, deadline, lapse, renewal, staff, revocation).",
+    readers=("eligibility", "notification", "reporting"),
 )
 REPORTING_FIGURES = Topic(
     "reporting.figures.v1",
@@ -217,6 +240,7 @@ REPORTING_FIGURES = Topic(
     "taken_at",
     "reporting",
     "A snapshot of the system's figures, published at a fixed interval for monitoring dashboards.",
+    readers=(),
 )
 NOTIFICATION_NOTICE_SENT = Topic(
     "notification.notice-sent.v1",
@@ -224,6 +248,7 @@ NOTIFICATION_NOTICE_SENT = Topic(
     "notice_id",
     "notification",
     "A notice was handed to the mail server.",
+    readers=("intake", "reporting"),
 )
 NOTIFICATION_NOTICE_FAILED = Topic(
     "notification.notice-failed.v1",
@@ -231,6 +256,7 @@ NOTIFICATION_NOTICE_FAILED = Topic(
     "notice_id",
     "notification",
     "A notice could not be sent, with the reason.",
+    readers=("reporting",),
 )
 
 CATALOGUE: Final[tuple[Topic, ...]] = tuple(value for value in list(globals().values()) if isinstance(value, Topic))

@@ -26,6 +26,7 @@ import datetime
 import ipaddress
 import os
 import secrets
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -128,6 +129,14 @@ def main() -> None:
     args = parser.parse_args()
     for path in make(args.folder, args.for_containers):
         print(f"made {path}")  # the name only, never the content
+    if args.for_containers:
+        # The broker's CA, certificate and SCRAM passwords are made by the script the local broker uses too.
+        script = Path(__file__).parent / "kafka" / "compose-secrets.sh"
+        kafka = args.folder / "kafka"
+        subprocess.run(["bash", str(script)], check=True, env={**os.environ, "COMPOSE_SECRETS": str(kafka)})
+        if kafka.exists():
+            for file in kafka.iterdir():
+                file.chmod(0o644)  # compose mounts a file with its own mode; the folder above stays closed
 
 
 if __name__ == "__main__":

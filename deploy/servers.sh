@@ -32,6 +32,8 @@ START_TIMEOUT="${START_TIMEOUT:-120}" # seconds; Kafka's first start formats sto
 STOP_TIMEOUT="${STOP_TIMEOUT:-30}"    # seconds before SIGKILL; Kafka shuts down in a few
 if command -v uv >/dev/null 2>&1; then UV=(uv); else UV=(python3 -m uv); fi
 cd "$REPO"
+# shellcheck source=deploy/kafka/security.sh
+source "$REPO/deploy/kafka/security.sh"
 
 say() { printf '[servers] %s\n' "$*"; }
 die() { printf '[servers] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -98,6 +100,11 @@ launch_kafka() {
   [[ -f "$libs/.pom.sha256" ]] || die "Kafka jars missing in $libs: run deploy/install.sh"
   sed -e "s|@KAFKA_PORT@|$(port_of "$name")|g" -e "s|@CONTROLLER_PORT@|$(controller_port_of "$name")|g" \
     -e "s|@DATA_DIR@|$dir/data|g" "$REPO/deploy/kafka/server.properties.template" >"$dir/server.properties"
+  if kafka_secured; then
+    [[ -s "$SECRETS_DIR/broker.pem" ]] || kafka_secrets
+    chmod 600 "$dir/server.properties"
+    kafka_security_properties "$name" >>"$dir/server.properties"
+  fi
   ((KAFKA_NODES == 1)) || cluster_properties "$name" >>"$dir/server.properties"
   # Modest fixed heap: two cores and 24 GB shared with four services. Flags as upstream's scripts.
   java=(java -Xms512m -Xmx512m -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20
@@ -106,7 +113,9 @@ launch_kafka() {
     -cp "$libs/*")
   if [[ ! -f "$dir/data/meta.properties" ]]; then
     say "$name: formatting storage in $dir/data (first start)"
-    "${java[@]}" kafka.tools.StorageTool format -t "$(cluster_id)" -c "$dir/server.properties" \
+    local scram=()
+    kafka_secured && mapfile -t scram < <(kafka_scram_arguments)
+    "${java[@]}" kafka.tools.StorageTool format -t "$(cluster_id)" -c "$dir/server.properties" "${scram[@]}" \
       >>"$dir/$name.log" 2>&1 || { show_log "$name"; die "$name: storage format failed"; }
   fi
   launch "$name" "${java[@]}" kafka.Kafka "$dir/server.properties"
@@ -200,6 +209,8 @@ start() {
   t0="$(now_ms)"
   for name in "$@"; do launched+=($(launch_server "$name")); done
   for name in "${launched[@]}"; do await_server "$name" "$t0"; done
+  # Every start, so that the running cluster always carries the catalogue's ACLs (applying is idempotent).
+  if kafka_secured && [[ " ${launched[*]} " == *" kafka"* ]]; then kafka_apply_acls; fi
 }
 
 # Asked to stop together: the last node of a cluster would otherwise wait for a controller

@@ -59,6 +59,14 @@ dev_secrets() {
   "${UV[@]}" run --no-sync python -m deploy.make_secrets "$STATE_DIR/dev" >/dev/null
 }
 
+# On the secured local broker each service is its own principal (ACLs from contracts/topics.py, docs/security.md).
+kafka_principal() {
+  local secrets="$STATE_DIR/secrets/kafka"
+  [[ "${KAFKA_SECURITY:-on}" == on && -s "$secrets/$1.password" ]] || return 0
+  export KAFKA_SECURITY_PROTOCOL=SASL_SSL KAFKA_SASL_USERNAME="$1"
+  export KAFKA_SASL_PASSWORD_FILE="$secrets/$1.password" KAFKA_SSL_CAFILE="$secrets/ca.pem"
+}
+
 start_one() {
   local name="$1" port pid
   port="$(port_of "$name")"
@@ -74,6 +82,7 @@ start_one() {
       export SMTP_PASSWORD_FILE="$STATE_DIR/dev/smtp-password"
     fi
     export MAIL_FROM="${MAIL_FROM:-noreply@residence.example.jp}"
+    kafka_principal "$(service_of "$name")"
     exec setsid "${UV[@]}" run --no-sync python -m "services.$(service_of "$name")" >>"$RUN_DIR/$name.log" 2>&1
   ) &
   echo $! >"$RUN_DIR/$name.pid"

@@ -13,6 +13,7 @@ from typing import Any, TypeAlias
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from chassis.kafka_security import client_options
 from contracts.topics import DLQ_SUFFIX
 
 Record: TypeAlias = Any
@@ -21,6 +22,7 @@ Record: TypeAlias = Any
 
 def _consumer(bootstrap: str) -> AIOKafkaConsumer:
     return AIOKafkaConsumer(
+        **client_options(),
         bootstrap_servers=bootstrap,
         group_id=None,
         enable_auto_commit=False,
@@ -31,7 +33,7 @@ def _consumer(bootstrap: str) -> AIOKafkaConsumer:
 
 @contextlib.asynccontextmanager
 async def admin_client(bootstrap: str) -> AsyncIterator[AIOKafkaAdminClient]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="ops.deadletters")
+    admin = AIOKafkaAdminClient(**client_options(), bootstrap_servers=bootstrap, client_id="ops.deadletters")
     await admin.start()
     try:
         yield admin

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaProducer
 
+from chassis.kafka_security import client_options
 from contracts import cloudevents as ce
 from ops.ledger import Ledger
 from ops.letters import OURS, Letter, Selection
@@ -101,7 +102,7 @@ async def _send(bootstrap: str, records: Sequence[Outgoing]) -> list[str]:
     """Sends and waits for every acknowledgement; returns each record's `<topic>:<partition>:<offset>`."""
     if not records:
         return []
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    producer = AIOKafkaProducer(**client_options(), bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
     await producer.start()
     try:
         pending = [

@@ -15,6 +15,7 @@ from datetime import datetime
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from chassis.kafka_security import client_options
 from ops.reading import admin_client, partitions
 
 
@@ -44,7 +45,11 @@ async def replay(bootstrap: str, topic: str, group: str, since: datetime, *, dry
     if not assigned:
         raise ValueError(f"no topic {topic} on the broker")
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False, client_id="ops.deadletters"
+        **client_options(),
+        bootstrap_servers=bootstrap,
+        group_id=group,
+        enable_auto_commit=False,
+        client_id="ops.deadletters",
     )
     await consumer.start()
     try:

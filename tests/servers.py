@@ -69,7 +69,19 @@ def _local() -> Servers:
                 f"run `make install servers-up`.\n{result.stdout}\n{result.stderr}",
                 pytrace=False,
             )
+    _as_admin_of_the_local_broker()
     return Servers(kafka, f"mongodb://{mongo}/?directConnection=true")
+
+
+def _as_admin_of_the_local_broker() -> None:
+    """The local broker is secured (deploy/servers.sh, KAFKA_SECURITY=on): the tests' clients are its super user."""
+    secrets = Path(os.environ.get("STATE_DIR", REPO / ".state")) / "secrets" / "kafka"
+    if os.environ.get("KAFKA_SECURITY", "on") != "on" or not (secrets / "admin.password").exists():
+        return
+    os.environ.setdefault("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+    os.environ.setdefault("KAFKA_SASL_USERNAME", "admin")
+    os.environ.setdefault("KAFKA_SASL_PASSWORD_FILE", str(secrets / "admin.password"))
+    os.environ.setdefault("KAFKA_SSL_CAFILE", str(secrets / "ca.pem"))
 
 
 def resolve(stack: list[Any]) -> Servers:

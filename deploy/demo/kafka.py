@@ -12,6 +12,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPa
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaConnectionError
 
+from chassis.kafka_security import client_options
 from deploy.demo.errors import DemoError
 from deploy.demo.organisation import Record
 
@@ -20,7 +21,7 @@ POLL_SECONDS = 0.2
 
 async def publish(bootstrap: str, record: Record) -> None:
     topic, key, value, headers = record
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    producer = AIOKafkaProducer(**client_options(), bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
     try:
         await producer.start()
         await producer.send_and_wait(topic, value, key=key, headers=headers)
@@ -37,7 +38,9 @@ async def newest_keyed(bootstrap: str, topic: str, key: bytes, deadline: float) 
     reporting announces nothing new.
     """
     partitions = await _partitions(bootstrap, topic)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        **client_options(), bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False
+    )
     await consumer.start()
     try:
         consumer.assign(partitions)
@@ -61,7 +64,7 @@ async def newest_keyed(bootstrap: str, topic: str, key: bytes, deadline: float) 
 async def wait_read_past(bootstrap: str, group: str, record: ConsumerRecord[Any, Any], deadline: float) -> None:
     """Until consumer group `group` has committed an offset after `record`'s."""
     partition = TopicPartition(record.topic, record.partition)
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**client_options(), bootstrap_servers=bootstrap)
     await admin.start()
     try:
         while True:
@@ -77,7 +80,7 @@ async def wait_read_past(bootstrap: str, group: str, record: ConsumerRecord[Any,
 
 
 async def _partitions(bootstrap: str, topic: str) -> list[TopicPartition]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**client_options(), bootstrap_servers=bootstrap)
     await admin.start()
     try:
         described = await admin.describe_topics([topic])

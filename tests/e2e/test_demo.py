@@ -27,6 +27,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from pymongo import AsyncMongoClient
 
 from chassis.clock import Clock
+from chassis.kafka_security import client_options
 from chassis.service import Service
 from contracts.topics import CATALOGUE, REPORTING_APPROVAL_CHANGED
 from deploy.demo.settings import DemoSettings
@@ -197,7 +198,7 @@ async def make_demo(stack: Stack, kafka: str) -> tuple[int, str, str]:
 async def records_on(kafka: str, topic: str) -> int:
     """How many records the test's one-partition copy of `topic` holds."""
     partition = TopicPartition(topic, 0)
-    consumer = AIOKafkaConsumer(bootstrap_servers=kafka, group_id=None)
+    consumer = AIOKafkaConsumer(**client_options(), bootstrap_servers=kafka, group_id=None)
     await consumer.start()
     try:
         end, start = await consumer.end_offsets([partition]), await consumer.beginning_offsets([partition])

@@ -10,6 +10,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from chassis.cloudevents import Outgoing, encode
+from chassis.kafka_security import client_options
 from contracts.base import Payload
 from contracts.topics import Topic
 
@@ -20,7 +21,7 @@ def scratch_topic(payload: type[Payload], key: str) -> Topic:
 
 
 async def create_topics(bootstrap: str, names: Sequence[str], partitions: int = 2) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**client_options(), bootstrap_servers=bootstrap)
     await admin.start()
     try:
         await admin.create_topics([NewTopic(n, num_partitions=partitions, replication_factor=1) for n in names])
@@ -29,7 +30,7 @@ async def create_topics(bootstrap: str, names: Sequence[str], partitions: int = 
 
 
 async def delete_topics(bootstrap: str, names: Sequence[str]) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**client_options(), bootstrap_servers=bootstrap)
     await admin.start()
     try:
         await admin.delete_topics(list(names))
@@ -39,7 +40,7 @@ async def delete_topics(bootstrap: str, names: Sequence[str]) -> None:
 
 async def produce(bootstrap: str, records: Sequence[tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]]) -> None:
     """Sends (topic, key, value, headers) records exactly as given."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    producer = AIOKafkaProducer(**client_options(), bootstrap_servers=bootstrap, acks="all")
     await producer.start()
     try:
         for topic, key, value, headers in records:
@@ -63,6 +64,7 @@ async def consume(bootstrap: str, topic: str, count: int, timeout: float = 30.0)
         auto_offset_reset="earliest",
         group_id=None,
         enable_auto_commit=False,
+        **client_options(),
     )
     await consumer.start()
     records: list[ConsumerRecord[Any, Any]] = []

@@ -17,12 +17,14 @@ the last answer is served and a warning logged; with no answer yet, the failure 
 import asyncio
 import time
 from collections.abc import Collection, Mapping
+from typing import Any
 
 import structlog
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
+from chassis.kafka_security import client_options
 from contracts.topics import DLQ_SUFFIX
 from services.reporting.domain.lag import per_service, subscription_of
 from services.reporting.handlers.ports import LagReading
@@ -52,11 +54,14 @@ class KafkaLag:
         topics: Collection[str] = (),
         services: Collection[str] = (),
         cache_seconds: float,
+        security: dict[str, Any] | None = None,
     ) -> None:
         """`own`: topic name -> reporting's group that reads it; `topics`: every catalogued topic's
         name as this deployment spells it (prefixed), whose groups and dead letters are read;
-        `services`: the system's services, whose groups those are (`domain.lag`)."""
+        `services`: the system's services, whose groups those are (`domain.lag`); `security`:
+        chassis.kafka_security.client_options, read from the environment when not given."""
         self._bootstrap = bootstrap_servers
+        self._security = client_options() if security is None else security
         self._own = dict(own)
         self._topics = frozenset(topics) | frozenset(own)
         self._services = frozenset(services)
@@ -109,8 +114,8 @@ class KafkaLag:
 
     async def _clients(self) -> tuple[AIOKafkaAdminClient, AIOKafkaConsumer]:
         if self._admin is None or self._consumer is None:
-            admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, client_id="reporting-lag")
-            consumer = AIOKafkaConsumer(bootstrap_servers=self._bootstrap, enable_auto_commit=False)
+            admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, client_id="reporting-lag", **self._security)
+            consumer = AIOKafkaConsumer(bootstrap_servers=self._bootstrap, enable_auto_commit=False, **self._security)
             await admin.start()
             await consumer.start()
             self._admin, self._consumer = admin, consumer

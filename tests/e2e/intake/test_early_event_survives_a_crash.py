@@ -17,6 +17,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.delivery import group_id
+from chassis.kafka_security import client_options
 from contracts.eligibility import ApplicationAssessed
 from contracts.examination import DecisionMade, Outcome
 from contracts.intake import ApplicationStatusChanged
@@ -105,7 +106,7 @@ async def test_a_decision_parked_before_a_crash_is_applied_after_the_restart(
 
 async def committed(kafka: str, group: str, offsets: Offsets) -> bool:
     """Whether the consumer group has committed past `offsets`: Kafka will not hand those records over again."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka)
+    admin = AIOKafkaAdminClient(**client_options(), bootstrap_servers=kafka)
     await admin.start()
     try:
         found = await admin.list_consumer_group_offsets(group)

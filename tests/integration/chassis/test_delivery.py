@@ -7,6 +7,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from chassis.cloudevents import Inbound
+from chassis.kafka_security import client_options
 from chassis.service import Service
 from chassis.settings import DeliverySettings, ServiceSettings
 from contracts import cloudevents as ce
@@ -76,7 +77,7 @@ async def test_a_poison_record_is_dead_lettered_and_the_next_record_is_still_han
 
 
 async def committed_offset(kafka: str, topic: str, group: str, partition: int = 0) -> int | None:
-    consumer = AIOKafkaConsumer(bootstrap_servers=kafka, group_id=group, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**client_options(), bootstrap_servers=kafka, group_id=group, enable_auto_commit=False)
     await consumer.start()
     try:
         offset: int | None = await consumer.committed(TopicPartition(topic, partition))

@@ -22,6 +22,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.delivery import group_id
+from chassis.kafka_security import client_options
 from contracts.application import Application
 from contracts.base import Payload
 from contracts.intake import ApplicationReceived, Channel
@@ -144,7 +145,9 @@ class Harness:
 
     @asynccontextmanager
     async def _consumer(self, **options: Any) -> AsyncIterator[AIOKafkaConsumer]:
-        consumer = AIOKafkaConsumer(bootstrap_servers=self.kafka, enable_auto_commit=False, **options)
+        consumer = AIOKafkaConsumer(
+            **client_options(), bootstrap_servers=self.kafka, enable_auto_commit=False, **options
+        )
         await consumer.start()
         try:
             yield consumer

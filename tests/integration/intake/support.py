@@ -18,6 +18,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from chassis.kafka_security import client_options
 from chassis.service import Service
 from contracts.topics import CATALOGUE, Topic
 from services.intake.app import build
@@ -69,7 +70,7 @@ def private(settings: IntakeSettings, topic: Topic) -> Topic:
 async def private_topics(settings: IntakeSettings) -> AsyncIterator[None]:
     """The test's copies of every catalogue topic intake might touch, with their dead-letter topics."""
     names = [name for t in CATALOGUE for name in (private(settings, t).name, private(settings, t).dlq)]
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    admin = AIOKafkaAdminClient(**client_options(), bootstrap_servers=settings.kafka_bootstrap_servers)
     await admin.start()
     try:
         await admin.create_topics([NewTopic(name, num_partitions=2, replication_factor=1) for name in names])
@@ -104,7 +105,7 @@ async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
 
 
 async def end_offsets(kafka: str, topic: str) -> Offsets:
-    consumer = AIOKafkaConsumer(bootstrap_servers=kafka, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**client_options(), bootstrap_servers=kafka, enable_auto_commit=False)
     await consumer.start()
     try:
         partitions = [TopicPartition(topic, p) for p in await _partitions(consumer, topic)]
@@ -123,7 +124,7 @@ async def read_after(
     settle: float = 1.0,
 ) -> list[ConsumerRecord[bytes, bytes]]:
     """Records after `start` that are `wanted`: at least `count`, plus any that arrive within `settle` seconds."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=kafka, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**client_options(), bootstrap_servers=kafka, enable_auto_commit=False)
     await consumer.start()
     found: list[ConsumerRecord[bytes, bytes]] = []
     try:

@@ -17,6 +17,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.delivery import group_id
+from chassis.kafka_security import client_options
 from chassis.service import Service
 from contracts.base import Payload
 from contracts.topics import Topic
@@ -76,7 +77,7 @@ class Harness:
     async def records(self, topic: Topic) -> list[ConsumerRecord[bytes, bytes]]:
         """Everything on the test's copy of `topic` (or its `.dlq` when given a dlq-named topic) so far."""
         partition = TopicPartition(self.topic(topic).name, 0)
-        consumer = AIOKafkaConsumer(bootstrap_servers=self.kafka, enable_auto_commit=False)
+        consumer = AIOKafkaConsumer(**client_options(), bootstrap_servers=self.kafka, enable_auto_commit=False)
         await consumer.start()
         try:
             consumer.assign([partition])
@@ -103,7 +104,7 @@ class Harness:
 
     async def committed(self, topic: Topic) -> int:
         """The offset the service's consumer group has committed on the test's copy of `topic`."""
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.kafka)
+        admin = AIOKafkaAdminClient(**client_options(), bootstrap_servers=self.kafka)
         await admin.start()
         try:
             offsets = await admin.list_consumer_group_offsets(group_id(self.name, self.topic(topic)))

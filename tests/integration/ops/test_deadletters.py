@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from chassis.kafka_security import client_options
 from contracts import cloudevents as ce
 from ops.deadletters import run
 from ops.reading import header_map, read_all
@@ -143,7 +144,7 @@ async def test_a_dead_letter_cut_to_fit_is_redriven_whole_from_its_original(copy
 async def test_replay_moves_the_groups_offsets_to_the_first_record_at_or_after_since(copy: Copy) -> None:
     topic, group = copy.submissions.name, f"{copy.prefix}reporting.{copy.submissions.name}"
     start = datetime.now(UTC) - timedelta(hours=1)
-    producer = AIOKafkaProducer(bootstrap_servers=copy.kafka)
+    producer = AIOKafkaProducer(**client_options(), bootstrap_servers=copy.kafka)
     await producer.start()
     for minute in range(6):  # six records on partition 0, a minute apart
         at = int((start + timedelta(minutes=minute)).timestamp() * 1000)
@@ -163,7 +164,9 @@ async def test_replay_moves_the_groups_offsets_to_the_first_record_at_or_after_s
 async def test_replay_refuses_while_the_group_has_members(copy: Copy) -> None:
     topic, group = copy.submissions.name, f"{copy.prefix}reporting.{copy.submissions.name}"
     await commit(copy.kafka, group, {TopicPartition(topic, 0): 0})
-    member = AIOKafkaConsumer(topic, bootstrap_servers=copy.kafka, group_id=group, enable_auto_commit=False)
+    member = AIOKafkaConsumer(
+        topic, bootstrap_servers=copy.kafka, group_id=group, enable_auto_commit=False, **client_options()
+    )
     await member.start()
     try:
         await member.getmany(timeout_ms=3000)  # joined and assigned
@@ -190,7 +193,7 @@ async def test_the_tool_runs_as_a_module(copy: Copy) -> None:
 
 
 async def commit(kafka: str, group: str, offsets: dict[TopicPartition, int]) -> None:
-    consumer = AIOKafkaConsumer(bootstrap_servers=kafka, group_id=group, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**client_options(), bootstrap_servers=kafka, group_id=group, enable_auto_commit=False)
     await consumer.start()
     consumer.assign(list(offsets))
     await consumer.commit(offsets)
@@ -198,7 +201,7 @@ async def commit(kafka: str, group: str, offsets: dict[TopicPartition, int]) -> 
 
 
 async def committed(kafka: str, group: str) -> dict[TopicPartition, int]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka)
+    admin = AIOKafkaAdminClient(**client_options(), bootstrap_servers=kafka)
     await admin.start()
     try:
         return {tp: meta.offset for tp, meta in (await admin.list_consumer_group_offsets(group)).items()}

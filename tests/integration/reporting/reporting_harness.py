@@ -17,6 +17,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.clock import FixedClock
+from chassis.kafka_security import client_options
 from chassis.service import Service
 from contracts.base import Payload
 from contracts.calendar import JST
@@ -90,7 +91,7 @@ class Reporting:
         """Everything on the test's copy of `topic` (or of `<topic><suffix>`, say its `.dlq`) so far."""
         partition = TopicPartition(self.topic(topic).name + suffix, 0)
         consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.kafka, enable_auto_commit=False, auto_offset_reset="earliest"
+            **client_options(), bootstrap_servers=self.kafka, enable_auto_commit=False, auto_offset_reset="earliest"
         )
         await consumer.start()
         try:

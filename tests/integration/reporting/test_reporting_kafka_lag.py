@@ -2,6 +2,7 @@
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from chassis.kafka_security import client_options
 from contracts.notification import NoticeSent
 from services.reporting.adapters.kafka_lag import KafkaLag
 from tests.integration.kafka_helpers import create_topics, produce, scratch_topic
@@ -16,7 +17,9 @@ async def test_lag_counts_what_the_group_has_not_committed_and_is_cached_briefly
     try:
         assert await probe.lag() == {topic.name: 5}  # the group never committed: all of it
 
-        consumer = AIOKafkaConsumer(bootstrap_servers=kafka, group_id=group, enable_auto_commit=False)
+        consumer = AIOKafkaConsumer(
+            **client_options(), bootstrap_servers=kafka, group_id=group, enable_auto_commit=False
+        )
         await consumer.start()
         try:
             partitions = [TopicPartition(topic.name, p) for p in (0, 1)]

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from chassis.kafka_security import client_options
 from contracts.topics import INTAKE_APPLICATION_RECEIVED, PORTAL_APPLICATION_SUBMITTED
 from services.reporting.adapters.kafka_lag import KafkaLag
 from tests.integration.kafka_helpers import create_topics, delete_topics, eventually, produce
@@ -30,7 +31,7 @@ async def submissions(reporting: Reporting) -> AsyncIterator[str]:
 
 async def commit_some(kafka: str, group: str, topic: str) -> int:
     """Commits the first partition's offset short of its end, the second not at all; returns the lag left."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=kafka, group_id=group, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**client_options(), bootstrap_servers=kafka, group_id=group, enable_auto_commit=False)
     await consumer.start()
     try:
         partitions = [TopicPartition(topic, 0), TopicPartition(topic, 1)]

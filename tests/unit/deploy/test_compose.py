@@ -49,7 +49,7 @@ def monitored() -> dict[str, Any]:
 
 
 def test_the_compose_file_is_valid_for_compose(project: dict[str, Any]) -> None:
-    assert set(project["services"]) == {"kafka", "mongo", "mailpit", "topics", *APP_SERVICES}
+    assert set(project["services"]) == {"kafka", "mongo", "mailpit", "topics", "acls", *APP_SERVICES}
 
 
 def test_servers_use_the_official_images_in_the_intended_modes(project: dict[str, Any]) -> None:
@@ -149,7 +149,7 @@ def test_secrets_are_files_made_by_the_secrets_maker_and_no_password_is_in_an_en
 ) -> None:
     files = secret_files(project)
     assert files, "compose secrets"
-    assert {path.parent for path in files.values()} == {REPO / ".secrets"}
+    assert {path.parent for path in files.values()} == {REPO / ".secrets", REPO / ".secrets" / "kafka"}
     for name, service in project["services"].items():
         for variable, value in service.get("environment", {}).items():
             a_path = variable.endswith("_FILE") or str(value).startswith("/run/secrets/")
@@ -201,3 +201,24 @@ def test_notices_go_to_the_mail_relay_over_verified_starttls_with_a_login(projec
     made = {"smtp_ca": "smtp-ca.pem", "smtp_cert": "smtp-cert.pem", "smtp_key": "smtp-key.pem"}
     for secret, file in made.items():
         assert files[secret].name == file
+
+
+def test_kafka_is_secured_and_every_service_is_its_own_principal_with_secrets_from_files(
+    project: dict[str, Any],
+) -> None:
+    services = project["services"]
+    kafka = services["kafka"]
+    assert kafka["command"] == ["/bin/bash", "/opt/residence/compose-kafka.sh"]  # TLS, SCRAM and the authorizer
+    assert not any("PLAINTEXT" in str(value) for value in kafka["environment"].values())
+    assert {"kafka_ca", "kafka_broker_pem", "kafka_password_admin"} <= {s["source"] for s in kafka["secrets"]}
+    for name in APP_SERVICES:
+        env = services[name]["environment"]
+        assert env["KAFKA_SECURITY_PROTOCOL"] == "SASL_SSL", name
+        assert env["KAFKA_SASL_USERNAME"] == name
+        assert env["KAFKA_SASL_PASSWORD_FILE"] == f"/run/secrets/kafka_password_{name}"
+        assert {"kafka_ca", f"kafka_password_{name}"} <= mounted_secrets(services[name])
+        assert not any("password" in key.lower() and not key.endswith("_FILE") for key in env), name
+        assert services[name]["depends_on"]["acls"]["condition"] == "service_completed_successfully"
+    acls = services["acls"]
+    assert acls["command"] == ["python", "-m", "ops.acls", "apply"]
+    assert acls["environment"]["KAFKA_SASL_USERNAME"] == "admin"
