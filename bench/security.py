@@ -18,7 +18,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import bench._kafka as shared
 from bench import baseline
 
 REPO = Path(__file__).resolve().parents[1]
@@ -57,8 +56,6 @@ class Broker:
 
     def use(self) -> None:
         """This process's clients (the relay's settings included) reach this broker, as admin when secured."""
-        shared.BOOTSTRAP = f"127.0.0.1:{self.port}"
-        vars(baseline)["BOOTSTRAP"] = shared.BOOTSTRAP  # baseline imported the name: rebind its copy too
         for name in ("KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD_FILE", "KAFKA_SSL_CAFILE"):
             os.environ.pop(name, None)
         if self.secured:
@@ -74,7 +71,7 @@ class Broker:
 async def measure(broker: Broker, records: int) -> dict[str, float]:
     broker.use()
     own, kafka = time.process_time(), cpu_seconds(broker.pid)
-    figures = await baseline.bare_relay(records)
+    figures = await baseline.bare_relay(records, f"127.0.0.1:{broker.port}")
     own, kafka = time.process_time() - own, cpu_seconds(broker.pid) - kafka
     return {
         "records_per_s": figures["relay_records_per_s"],
