@@ -10,6 +10,8 @@
    consumer group has committed to the end.
 3. Times it until /figures matches the same unique events folded in memory (the roll-up,
    every FIGURES_ROLLUP_INTERVAL_SECONDS, has caught up), and how long /figures takes.
+4. Runs the bare relay (`bench/baseline.py`) on the same servers right after, and prints the
+   consuming rate as a share of the relay's (`--relay-records 0` skips it).
 """
 
 import argparse
@@ -32,6 +34,7 @@ from pymongo import AsyncMongoClient
 
 from bench._kafka import BOOTSTRAP, create_topics, rss_mb, wait_committed
 from bench._samples import received
+from bench.baseline import bare_relay
 from chassis.cloudevents import Outgoing, encode
 from chassis.kafka_security import client_options
 from chassis.logging import configure_logging
@@ -117,7 +120,7 @@ async def timed_figures(http: httpx.AsyncClient) -> tuple[float, dict[str, Any]]
     return time.perf_counter() - started, response.json()
 
 
-async def main(count: int, duplicate_share: float) -> None:
+async def main(count: int, duplicate_share: float, relay_records: int) -> None:
     configure_logging("bench", level="warning", fmt="console")
     rng = random.Random(20260105)
     unique = [(*event(i, rng), uuid.uuid4().hex) for i in range(count)]
@@ -166,6 +169,10 @@ async def main(count: int, duplicate_share: float) -> None:
         print(f"peak RSS {rss_mb():.0f} MB")
         for name in sorted(per_topic):
             print(f"  {name}: {per_topic[name]:,}")
+        if relay_records:  # the peer figure, same servers, same moment: the service's share of it
+            relay = await bare_relay(relay_records)
+            rate = relay["relay_records_per_s"]
+            print(f"bare relay: {rate:,.0f} records/s; reporting consumed at {len(events) / consumed / rate:.0%} of it")
     finally:
         await mongo.drop_database(database)
         await mongo.close()
@@ -181,5 +188,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=50_000)
     parser.add_argument("--duplicates", type=float, default=0.05)
+    parser.add_argument("--relay-records", type=int, default=20_000, help="the bare relay's run after (0: none)")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.events, arguments.duplicates))
+    asyncio.run(main(arguments.events, arguments.duplicates, arguments.relay_records))

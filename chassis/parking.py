@@ -93,9 +93,10 @@ class ParkingLot:
         self._retry_ms = retry_ms
         self._retry_max_ms = retry_max_ms
         self.known_empty = False
-        """True when the last count (the release loop counts twice a second) found nothing parked and this
+        """True when the last count (the release loop's, `chassis.release`) found nothing parked and this
         instance parked nothing since. Only the instance holding a partition parks its records, so a
         later record of a parked key on the same partition is never missed."""
+        self._parks = 0  # parks begun: a count that overlaps one must not report the lot empty
 
     def _due(self, attempts: int, now: datetime) -> datetime:
         return now + timedelta(milliseconds=min(self._retry_ms * 2 ** min(attempts, 20), self._retry_max_ms))
@@ -104,6 +105,7 @@ class ParkingLot:
         """Keeps each record (once, whatever the number of calls) and makes it due after the first wait."""
         if not records:
             return
+        self._parks += 1
         self.known_empty = False
         await insert_unless_taken(self._parked, [self._document(r, now) for r in records])
 
@@ -169,8 +171,9 @@ class ParkingLot:
 
     async def count(self) -> int:
         """How many records are parked; while none is, `parked_groups` needs no database round trip."""
+        parks = self._parks
         parked = await self._parked.count_documents({})
-        self.known_empty = parked == 0
+        self.known_empty = parked == 0 and parks == self._parks
         return parked
 
     async def waiting_again(self, records: Iterable[ParkedRecord], now: datetime) -> None:

@@ -4,8 +4,14 @@ Document: `_id`, `event_id` (the id the decision is published under), `correlati
 and `assessed` (the ApplicationAssessed payload). Keying on the source event makes the
 insert itself the idempotency check: a second insert for the same event is a duplicate
 key, whoever tries it.
+
+Decisions grow with every application, so they are only ever read by `_id`, one point read
+per decision, concurrently: the embedded server answers `{_id: value}` from its index and
+reads the whole collection for anything else (`$in` included). They are read only for
+source events decided before (redeliveries), never on the first pass.
 """
 
+import asyncio
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -41,10 +47,8 @@ class MongoDecisions:
         self._decisions = database[DECISIONS]
 
     async def find(self, source_ids: Collection[str]) -> dict[str, Decision]:
-        if not source_ids:
-            return {}
-        found = self._decisions.find({"_id": {"$in": list(source_ids)}})
-        return {document["_id"]: _decision(document) async for document in found}
+        found = await asyncio.gather(*(self._decisions.find_one({"_id": i}) for i in set(source_ids)))
+        return {document["_id"]: _decision(document) for document in found if document is not None}
 
     async def add(self, decisions: Sequence[Decision]) -> list[str]:
         taken = await insert_unless_taken(self._decisions, [_document(d) for d in decisions])

@@ -1,14 +1,15 @@
 """Deciding a batch of received applications, once each, whatever is redelivered.
 
-Per batch: one read of the approvals held by the filers' organisations, the pure
-assessment of every event, one unordered insert of the decisions keyed by source event
-id, and one publish. The insert is the idempotency check: a source event decided before
-(a redelivery, or a concurrent instance that got there first) is a duplicate key, and
-its stored decision is read back and published in place of the new one, under the same
-derived id. Deciding first and asking second spares the common case a read of the
-decisions: on the MongoDB-protocol server every read scans its collection (FerretDB
-1.x on SQLite uses no index, not even `_id`), so a read per batch would grow with every
-decision ever taken, while an insert costs the same on the first day as on the last.
+Per batch: the approvals held by the filers' organisations (from the store's copy in
+memory: one point read to learn it is current), the pure assessment of every event, one
+unordered insert of the decisions keyed by source event id, and one publish. The insert
+is the idempotency check: a source event decided before (a redelivery, or a concurrent
+instance that got there first) is a duplicate key, and its stored decision is read back
+by `_id` and published in place of the new one, under the same derived id. Deciding
+first and asking second spares the common case any read of the decisions; and on the
+embedded MongoDB-protocol server only `{_id: value}` reaches an index (anything else
+reads the whole collection), so the reads that remain cost the same on the first day as
+after millions of decisions.
 
 A filing date that no rule set covers is decided like any other: not eligible, with
 the reason `no_rules_in_force` (`domain.decide`). Nothing allowed online filing on that

@@ -50,7 +50,8 @@ class ApprovalStore(Protocol):
 
     async def save(self, records: Sequence[ApprovalRecord]) -> list[str]:
         """Writes each record unless the store already holds its revision or a newer one;
-        returns the ids of those it left alone (stale: another writer got there first)."""
+        returns the ids of those it left alone (stale: another writer got there first).
+        Called after every batch of changes, with no record when nothing moved."""
         ...
 
 

@@ -4,7 +4,9 @@ Each event carries an approval's whole state and a revision, so the projection i
 "newest revision wins". Per batch: one read of the records the batch touches, every
 event applied in order in memory (stale and repeated revisions change nothing), and
 one guarded write per approval that moved, which never puts an older revision over a
-newer one even when another instance wrote in between (after a rebalance, say).
+newer one even when another instance wrote in between (after a rebalance, say). The
+save is called even when nothing moved, so the store can mark its projection changed
+again after a crash (see `adapters.approvals`).
 
 The projection is read by every assessment that follows. Approvals and their staff are
 judged as they stood on each filing's date (`ApprovalRecord.in_force_on`, `standing_on`),
@@ -40,6 +42,8 @@ class ProjectApprovals:
             after = apply_change(before, event)
             if after is not before:
                 current[event.approval_id] = moved[event.approval_id] = after
-        stale = set(await self._approvals.save(list(moved.values()))) if moved else set()
+        # Saved even when nothing moved: the store then marks its projection changed all the same, which
+        # a repeat after a crash between its writes and that mark needs (adapters.approvals).
+        stale = set(await self._approvals.save(list(moved.values())))
         written = tuple(r for r in moved.values() if r.approval_id not in stale)
         return Projected(written, tuple(sorted(current.keys() - {r.approval_id for r in written})))

@@ -5,7 +5,9 @@ the document in separate steps, so two conditional updates can both "match" and 
 `$inc`s lose updates. What it does do atomically is refuse a second insert of the same `_id`.
 So every write of an approval inserts a new document `_id = <approval id>#<version>` holding
 the whole state and its outbox; of two writers that read version n, only one can insert n+1.
-The current approval is its highest version.
+The current approval is its highest version, found by probing version ids with point reads
+(`_head`): on the embedded server only `{_id: value}` is answered from an index, and versions
+pile up with organisations and years.
 
 Fields beside the domain model serve the queries: `next_due` and `report_due_by` (ISO dates,
 which compare as strings in date order), `state`, `outbox` (the changes this version made),
@@ -16,6 +18,7 @@ Versions are kept (an approval gathers a few dozen over years) so a stale writer
 an old version number always fails.
 """
 
+import asyncio
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -63,28 +66,55 @@ class MongoApprovalStore:
         self._relay_stale = relay_stale
         self._runs = database[SCHEDULER_RUNS]
         self._wall = wall  # real time for housekeeping; the schedule runs on the injected clock
+        self._known: dict[str, int] = {}  # the last head seen of each approval: where `_head` starts probing
 
     async def _heads(self, approval_ids: Iterable[str], *, rows: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
         """The current version of each approval; `rows` found by a query are retired if they are not."""
         ids = list(set(approval_ids) | {row["approval_id"] for row in rows})
-        if not ids:
-            return {}
-        latest: dict[str, int] = {}
-        async for row in self._versions.find({"approval_id": {"$in": ids}}, {"approval_id": 1, "version": 1}):
-            latest[row["approval_id"]] = max(latest.get(row["approval_id"], 0), row["version"])
-        keys = [version_id(approval_id, version) for approval_id, version in latest.items()]
-        heads = {d["approval_id"]: d async for d in self._versions.find({"_id": {"$in": keys}})}
-        stale = [row["_id"] for row in rows if row["version"] < latest[row["approval_id"]]]
-        if stale:
-            await self._retire({"_id": {"$in": stale}})
+        found = await asyncio.gather(*(self._head(approval_id) for approval_id in ids))
+        heads = {approval_id: head for approval_id, head in zip(ids, found, strict=True) if head is not None}
+        stale = [
+            row["_id"]
+            for row in rows
+            if row["approval_id"] in heads and row["version"] < heads[row["approval_id"]]["version"]
+        ]
+        await self._retire(stale)
         return heads
 
-    async def _retire(self, query: dict[str, Any]) -> None:
-        # Only versions already sent: an update rewrites the whole document, so touching one whose
-        # writer is about to mark it sent could undo that mark (and the relay would send it again).
-        await self._versions.update_many(
-            {**query, "sent": True, "next_due": {"$ne": None}}, {"$set": {"next_due": None}}
-        )
+    async def _head(self, approval_id: str) -> dict[str, Any] | None:
+        """The highest version, found by `_id` alone: versions are numbered 1, 2, 3, ... and kept, so the
+        head is the last of an unbroken run. From the last head this instance saw (0: none), probe 1, 2,
+        4, ... versions further until one is missing, then halve the gap: a couple of point reads when
+        the hint is current, about 2·log2(versions) when there is none."""
+        known = self._known.get(approval_id, 0)
+        step = 1
+        while await self._exists(approval_id, known + step):
+            known, step = known + step, step * 2
+        low, high = known, known + step  # `low` exists (or is 0), `high` does not
+        while high - low > 1:
+            middle = (low + high) // 2
+            low, high = (middle, high) if await self._exists(approval_id, middle) else (low, middle)
+        if not low:
+            return None
+        self._known[approval_id] = low
+        return await self._versions.find_one({"_id": version_id(approval_id, low)})
+
+    async def _exists(self, approval_id: str, version: int) -> bool:
+        return await self._versions.find_one({"_id": version_id(approval_id, version)}, {"_id": 1}) is not None
+
+    async def _retire(self, version_ids: Iterable[str]) -> None:
+        """Clears `next_due` of versions that are no longer heads, best effort, one by `_id` at a time.
+
+        Only versions already sent: an update rewrites the whole document, so touching one whose
+        writer is about to mark it sent could undo that mark (and the relay would send it again).
+        A version once sent is never written again but here, so reading it first is a safe guard."""
+
+        async def retire(key: str) -> None:
+            version = await self._versions.find_one({"_id": key}, {"sent": 1, "next_due": 1})
+            if version is not None and version["sent"] and version["next_due"] is not None:
+                await self._versions.update_one({"_id": key}, {"$set": {"next_due": None}})
+
+        await asyncio.gather(*(retire(key) for key in version_ids))
 
     async def _rows(self, query: dict[str, Any], limit: int = 0) -> list[dict[str, Any]]:
         found = self._versions.find(query, {"approval_id": 1, "version": 1}).sort("_id", ASCENDING).limit(limit)
@@ -116,8 +146,9 @@ class MongoApprovalStore:
             await self._versions.insert_one(document)
         except DuplicateKeyError:
             return False
-        if expected_version:
-            await self._retire({"approval_id": approval.approval_id, "version": {"$lt": version}})
+        self._known[approval.approval_id] = max(self._known.get(approval.approval_id, 0), version)
+        if expected_version:  # the versions before were retired by their successors (or by `_heads` later)
+            await self._retire([version_id(approval.approval_id, expected_version)])
         return True
 
     async def mark_sent(self, sent: Sequence[StoredApproval]) -> None:

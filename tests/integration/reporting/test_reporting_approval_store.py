@@ -7,9 +7,12 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.clock import SystemClock
-from services.reporting.adapters.approvals import MongoApprovalStore
+from chassis.mongo import connect
+from services.reporting.adapters.approvals import APPROVALS, MongoApprovalStore
 from services.reporting.domain.schedule import advance
 from services.reporting.handlers.outbox import Outbox, pending
+from tests.query_shapes import Commands, assert_point_reads
+from tests.servers import Servers
 from tests.unit.reporting.reporting_builders import APPROVAL_ID, approval_granted_on, staff_added, step
 from tests.unit.reporting.reporting_fakes import FakePublisher
 
@@ -65,3 +68,26 @@ async def test_the_relay_publishes_a_version_whose_writer_never_did_once_it_is_o
     assert sorted(await asyncio.gather(*(relay.sweep(datetime.now(UTC)) for relay in relays))) == [0, 0, 1]
     assert await relays[0].sweep(datetime.now(UTC)) == 0
     assert publisher.changes == [(APPROVAL_ID, "reminder_due", 2)]
+
+
+async def test_loading_and_writing_an_approval_reads_its_versions_by_id_only(
+    servers: Servers, database: AsyncDatabase[dict[str, Any]]
+) -> None:
+    """Versions pile up with organisations and years; on the embedded server only `{_id: value}` is answered
+    from an index, so an approval's head is found by probing version ids, never by a query on `approval_id`."""
+    commands = Commands()
+    client = connect(servers.mongodb_uri, [commands])
+    try:
+        approvals = store(client[database.name])
+        approval = approval_granted_on(date(2026, 1, 5))
+        for version in range(5):
+            assert await approvals.save(approval, expected_version=version, outbox=())
+        fresh = store(client[database.name])  # an instance that knows nothing of this approval yet
+
+        loaded = await fresh.load([APPROVAL_ID, "approval-nobody"])
+
+        assert loaded[APPROVAL_ID].version == 5
+        assert "approval-nobody" not in loaded
+        assert_point_reads(commands, APPROVALS)
+    finally:
+        await client.close()
