@@ -74,7 +74,7 @@ class NoPublisher:
 
 async def run(applications: int, history: int, batch: int) -> None:
     tally = Tally()
-    client = connect(MONGODB_URI, [tally])
+    client = connect(MONGODB_URI, listeners=[tally])
     name = f"bench_eligibility_commands_{uuid.uuid4().hex[:8]}"
     database = client[name]
     try:
