@@ -21,8 +21,8 @@ class DeliverySettings(BaseSettings):
     fetch_max_wait_ms: int = Field(2_000, ge=1, le=10_000)
     """How long the broker holds a consumer's fetch while no record is there for it. The fetch is answered as soon
     as one record arrives (the minimum is one byte), so a longer hold costs no latency: it only sets how often an
-    idle subscription asks again. Kafka's default, 500 ms, had the broker answer some 60 empty fetches a second for
-    the four services' 32 subscriptions, most of them idle at any moment. Kept well under the consumers' 40 s
+    idle subscription asks again. Kafka's default, 500 ms, had the broker answer about 50 fetches a second for the
+    four services' 32 subscriptions, most of them idle at any moment. Kept well under the consumers' 40 s
     request timeout and short enough that a fetch left in flight by a rebalance (the broker answers one request per
     connection at a time) delays the new assignment's first fetch by at most this long."""
     retry_backoff_ms: int = Field(200, ge=1)
