@@ -274,6 +274,8 @@ def subscribe(broker: KafkaBroker, delivery: Delivery, *, service: str) -> None:
         batch=True,
         max_records=settings.max_records,
         batch_timeout_ms=settings.batch_timeout_ms,
+        # A long poll answered at the first record: idle subscriptions ask the broker rarely (DeliverySettings).
+        fetch_max_wait_ms=settings.fetch_max_wait_ms,
         max_poll_interval_ms=settings.max_poll_interval_ms,
         # How long the group waits for a member to rejoin: as long as its batch may be held (chassis.handover).
         # aiokafka's default is the session timeout, 10 s, after which the member is dropped mid-batch.

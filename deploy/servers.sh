@@ -106,9 +106,11 @@ launch_kafka() {
     kafka_security_properties "$name" >>"$dir/server.properties"
   fi
   ((KAFKA_NODES == 1)) || cluster_properties "$name" >>"$dir/server.properties"
-  # Modest fixed heap: two cores and 24 GB shared with four services. Flags as upstream's scripts.
-  java=(java -Xms512m -Xmx512m -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20
-    -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -XX:MaxInlineLevel=15
+  # Modest fixed heap: two cores and 24 GB shared with four services. The serial collector and the
+  # C1 compiler only, not upstream's G1 and C2: on two cores G1's concurrent threads and C2's
+  # compiling cost the broker more than their faster code saves it: under the same client load it
+  # spent 42 % less CPU (docs/benchmarks.md, "Kafka's CPU per application").
+  java=(java -Xms512m -Xmx512m -server -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MaxInlineLevel=15
     -Djava.awt.headless=true "-Dlog4j2.configurationFile=$REPO/deploy/kafka/log4j2.properties"
     -cp "$libs/*")
   if [[ ! -f "$dir/data/meta.properties" ]]; then
