@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from aiokafka.errors import KafkaError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -162,7 +163,15 @@ async def prepare(system: Stack) -> None:
     """Topics, the organisations' approvals, the services, and the approvals through to eligibility."""
     await provision(system.bootstrap)
     today = datetime.now(UTC).date()
-    await produce_events(BUREAU_APPROVAL_GRANTED, (approval(n, today) for n in range(ORGANISATIONS)), system.bootstrap)
+    for attempt in range(5):  # a broker just started on a busy machine may not have elected its leaders yet
+        try:
+            grants = (approval(n, today) for n in range(ORGANISATIONS))
+            await produce_events(BUREAU_APPROVAL_GRANTED, grants, system.bootstrap)
+            break
+        except KafkaError:
+            if attempt == 4:
+                raise
+            await asyncio.sleep(10)
     system.services("start")
     await wait_drained(system, 1, {"reporting.approval-changed.v1": ORGANISATIONS}, 180)
 
