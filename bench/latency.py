@@ -214,9 +214,9 @@ def report(plan: Plan, answers: list[Answer], stored: dict[str, float]) -> None:
     expected = [a for a in accepted if eligible(a[0])]
     first, last = min(stored.values(), default=0.0), max(stored.values(), default=0.0)
     print(f"offered rate          {plan.rate:8.1f} /s over {plan.count / plan.rate:.0f} s ({plan.count} applications)")
-    print(
-        f"achieved rate         {len(answers) / (last_answer - plan.start.value):8.1f} /s answered; statuses {statuses}"
-    )
+    answered = len(answers) / (last_answer - plan.start.value)
+    errors = " ".join(sorted({a[4] for a in answers if a[3] == 0}))
+    print(f"answered rate         {answered:8.1f} /s; HTTP statuses {statuses} (0: {errors or 'none'})")
     print(f"HTTP 202              {percentiles([a[2] - a[1] for a in accepted])}")
     print(f"  first/last 10 s     p50 {_window(accepted, plan, 0):.3f} s / {_window(accepted, plan, -1):.3f} s")
     print(f"acceptance e-mail     {percentiles(mails)}")
