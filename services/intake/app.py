@@ -49,6 +49,7 @@ from services.intake.adapters.subscribers import assessed, notice_sent, on_exami
 from services.intake.domain import inputs
 from services.intake.handlers.concurrency import ApplicationLocks
 from services.intake.handlers.filer_access import FilerAccess
+from services.intake.handlers.group_commit import GroupCommit
 from services.intake.handlers.outbox import Flusher, OutboxRelay
 from services.intake.handlers.progress import ApplyProgress
 from services.intake.handlers.share_codes import CheckShareCode, ShareCodeAccess
@@ -126,8 +127,10 @@ class _Core:
         lease = timedelta(seconds=self.settings.idempotency_lease_seconds)
         return ApiDeps(
             settings=self.settings,
-            submit=SubmitApplications(
-                self.applications, self.numbers, self.clock, flush, self.locks, window=self.window
+            submit=GroupCommit(
+                SubmitApplications(self.applications, self.numbers, self.clock, flush, self.locks, window=self.window),
+                in_flight=self.settings.api_commits_in_flight,
+                max_items=self.settings.api_commit_max_items,
             ),
             access=FilerAccess(self.applications, progress, self.clock),
             idempotency=Idempotency(MongoIdempotencyKeys(self.service.database), self.clock, lease),

@@ -41,6 +41,11 @@ class IntakeSettings(ServiceSettings):
 
     api_max_body_bytes: int = Field(256 * 1024, ge=1024)
     api_max_batch_items: int = Field(100, ge=1, le=1000)
+    api_commits_in_flight: int = Field(2, ge=1, le=64)
+    """HTTP submissions stored and published at once (`handlers/group_commit.py`); requests arriving while
+    this many run wait and go out together, as one batch."""
+    api_commit_max_items: int = Field(500, ge=1, le=10_000)
+    """Most submissions one shared commit of HTTP requests takes (a larger batch request goes alone)."""
     idempotency_lease_seconds: float = Field(60.0, gt=0)
     """A claimed Idempotency-Key without a result is taken over after this long (its request died)."""
     publish_timeout_seconds: float = Field(5.0, gt=0)

@@ -14,6 +14,7 @@ from services.intake.adapters.api.rate_limit import RateLimiter
 from services.intake.adapters.api.routes import ApiDeps, api_router
 from services.intake.handlers.concurrency import ApplicationLocks
 from services.intake.handlers.filer_access import FilerAccess
+from services.intake.handlers.group_commit import GroupCommit
 from services.intake.handlers.outbox import Flusher, OutboxRelay
 from services.intake.handlers.progress import ApplyProgress
 from services.intake.handlers.submit import SubmitApplications
@@ -63,9 +64,12 @@ class Intake:
 
     def api(self, **overrides: Any) -> FastAPI:
         config = settings(**overrides)
+        self.group = GroupCommit(
+            self.submit, in_flight=config.api_commits_in_flight, max_items=config.api_commit_max_items
+        )
         deps = ApiDeps(
             settings=config,
-            submit=self.submit,
+            submit=self.group,
             access=FilerAccess(self.applications, self.progress, self.clock),
             idempotency=Idempotency(self.keys, self.clock, timedelta(seconds=60)),
             verifier=TokenVerifier(config),

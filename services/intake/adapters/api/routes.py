@@ -31,8 +31,9 @@ from services.intake.adapters.api.schemas import (
 from services.intake.domain.application import ApplicationState
 from services.intake.domain.idempotency import fingerprint
 from services.intake.handlers.filer_access import FilerAccess
+from services.intake.handlers.group_commit import Submit
 from services.intake.handlers.ports import Clock
-from services.intake.handlers.submit import Received, Refused, Submission, SubmitApplications
+from services.intake.handlers.submit import Received, Refused, Submission
 from services.intake.settings import BATCH_ROUTE, IntakeSettings
 
 _ITEMS: TypeAdapter[SubmissionRequest] = TypeAdapter(SubmissionRequest)
@@ -42,7 +43,8 @@ log = structlog.get_logger("intake.api")
 @dataclass(frozen=True)
 class ApiDeps:
     settings: IntakeSettings
-    submit: SubmitApplications
+    submit: Submit
+    """The batch use case, behind a `GroupCommit` in the service: concurrent requests share its calls."""
     access: FilerAccess
     idempotency: Idempotency
     verifier: TokenVerifier
