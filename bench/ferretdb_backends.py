@@ -1,6 +1,6 @@
 """FerretDB's two storages side by side: point reads, updates and `$in` reads as the collection grows.
 
-    uv run python bench/ferretdb_backends.py [--sizes 20000,100000] [--port 3018]
+    uv run python bench/ferretdb_backends.py [--sizes 20000,100000] [--port 3018] [--backends sqlite,postgresql]
 
 For each size and each backend (sqlite, then postgresql: deploy/servers.sh's MONGO_BACKEND) it
 starts a fresh FerretDB of its own under .state/bench-backends-<backend> on --port, fills one
@@ -8,7 +8,8 @@ collection with documents of about 1 KB, then times from one client, one at a ti
 `find_one({_id})`, `update_one({_id}, $set)`, `insert_one`, and `find({_id: {$in: 500 ids}})`.
 Prints operations per second and the CPU milliseconds per operation of the storage's processes
 (FerretDB, plus PostgreSQL's on that backend): on a shared machine the CPU per operation is the
-figure to compare, the rate moves with whatever else runs.
+figure to compare, the rate moves with whatever else runs. The backend `postgresql-bare` is
+postgresql without the index deploy/ferretdb/postgresql.sql adds: what that index buys.
 """
 
 import argparse
@@ -29,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench._stack import REPO
 from bench._usage import group_cpu_seconds
 
-BACKENDS = ("sqlite", "postgresql")
+BACKENDS = ("sqlite", "postgresql", "postgresql-bare")
 PAD = "x" * 900
 
 
@@ -41,8 +42,10 @@ class Server:
     """One FerretDB (and its PostgreSQL) in a folder of its own, driven by deploy/servers.sh."""
 
     def __init__(self, backend: str, port: int) -> None:
-        self.state = REPO / ".state" / f"bench-backends-{backend}"
-        self.env = {**os.environ, "STATE_DIR": str(self.state), "MONGO_PORT": str(port), "MONGO_BACKEND": backend}
+        storage = backend.removesuffix("-bare")
+        self.bare = backend != storage
+        self.state = REPO / ".state" / f"bench-backends-{storage}"
+        self.env = {**os.environ, "STATE_DIR": str(self.state), "MONGO_PORT": str(port), "MONGO_BACKEND": storage}
         self.uri = f"mongodb://127.0.0.1:{port}/?directConnection=true"
 
     def _servers(self, action: str) -> None:
@@ -56,6 +59,11 @@ class Server:
         self.state.mkdir(parents=True)
         (self.state / "bin").symlink_to(REPO / ".state" / "bin")
         self._servers("start")
+        if self.bare:
+            psql = sorted(Path("/usr/lib/postgresql").glob("*/bin/psql"))[-1]
+            url = f"postgres://ferretdb@/postgres?host={self.state}/postgresql/run&port=5432"
+            drop = "DROP EVENT TRIGGER ferretdb_index_new_tables"
+            subprocess.run([str(psql), "-X", "-q", url, "-c", drop], check=True)
 
     def stop(self) -> None:
         self._servers("stop")
@@ -103,10 +111,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="20000,100000", help="documents in the collection, comma-separated")
     parser.add_argument("--port", type=int, default=3018, help="FerretDB's port (default 3018)")
+    parser.add_argument("--backends", default=",".join(BACKENDS), help=f"some of {', '.join(BACKENDS)}")
     args = parser.parse_args()
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
-        for backend in BACKENDS:
+        for backend in args.backends.split(","):
             for what, (rate, cpu_ms) in measure(backend, size, args.port).items():
                 rows.append(f"{size:>9,} {backend:11} {what:18} {rate:10.1f}/s {cpu_ms:9.2f} CPU ms/op")
                 print(rows[-1], flush=True)
