@@ -49,7 +49,15 @@ db_user_prefix() {
   RUN_AS=()
   if [[ "$(id -u)" == 0 ]]; then RUN_AS=(setpriv --reuid="$user" --regid="$(id -g "$user")" --init-groups); fi
 }
-postgres_url() { echo "postgres://ferretdb@/postgres?host=$STATE_DIR/postgresql/run&port=$POSTGRES_PORT"; }
+# The socket's folder goes in the URL's query, percent-encoded: a `+` there (bench-system+3000) reads as a space.
+postgres_url() {
+  local dir="$STATE_DIR/postgresql/run" c encoded="" i
+  for ((i = 0; i < ${#dir}; i++)); do
+    c="${dir:i:1}"
+    case "$c" in [A-Za-z0-9/._~-]) encoded+="$c" ;; *) printf -v c '%%%02X' "'$c"; encoded+="$c" ;; esac
+  done
+  echo "postgres://ferretdb@/postgres?host=$encoded&port=$POSTGRES_PORT"
+}
 node_of() { case "$1" in kafka-*) echo "${1#kafka-}" ;; *) echo 1 ;; esac; }
 port_of() {
   case "$1" in

@@ -35,7 +35,8 @@ def test_servers_run_ferretdb_over_postgresql_whose_lookups_by_id_use_an_index_a
     if not glob.glob("/usr/lib/postgresql/*/bin/postgres"):
         pytest.skip("PostgreSQL is not installed (deploy/install.sh installs Debian's)")
     # Under the repository, not /tmp: as root, PostgreSQL runs as another user, who must reach the folder.
-    state = REPO / ".state" / f"test-postgresql-{uuid.uuid4().hex[:8]}"
+    # A `+` as in the benchmarks' folders (bench-system+3000): the folder goes into a URL.
+    state = REPO / ".state" / f"test-postgresql+{uuid.uuid4().hex[:8]}"
     state.mkdir(parents=True)
     (state / "bin").symlink_to(REPO / ".state" / "bin")
     port = _free_port()
