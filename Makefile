@@ -5,6 +5,7 @@ install:
 	deploy/install.sh
 
 # Everything: install, start Kafka, FerretDB and the SMTP sink, create the topics, start the four services.
+# FerretDB stores in SQLite; MONGO_BACKEND=postgresql makes it store in a private PostgreSQL (deploy/servers.sh).
 run: install servers-up topics
 	deploy/services.sh start
 	@echo

@@ -36,6 +36,8 @@ class Stack:
     log_level: str = "warning"
     output: Path | None = None
     """Where the deploy scripts' own lines go (appended); None: this process's stdout."""
+    backend: str | None = None
+    """FerretDB's storage, sqlite or postgresql (deploy/servers.sh's MONGO_BACKEND); None: the environment's."""
 
     @property
     def bootstrap(self) -> str:
@@ -66,6 +68,7 @@ class Stack:
             "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
             "MONGODB_URI": self.mongodb_uri,
             "LOG_LEVEL": self.log_level,
+            **({"MONGO_BACKEND": self.backend} if self.backend else {}),
         }
 
     def fresh(self) -> None:

@@ -17,17 +17,23 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def group_cpu_seconds(group: int) -> float:
-    """User and system CPU of every live process in the process group (a server or service and its children)."""
-    total = 0
+    """User and system CPU of every live process in the process group (a server or service) and of
+    their descendants: PostgreSQL's backends, for one, start sessions of their own under the postmaster."""
+    processes: dict[int, tuple[int, int, int]] = {}  # pid: (parent, group, CPU ticks)
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         # After the command's closing parenthesis: state, ppid, pgrp, …, utime (12th), stime (13th).
-        if int(fields[2]) == group:
-            total += int(fields[11]) + int(fields[12])
-    return total / TICKS
+        processes[int(stat.parent.name)] = (int(fields[1]), int(fields[2]), int(fields[11]) + int(fields[12]))
+    counted = {pid for pid, (_, pgrp, _) in processes.items() if pgrp == group}
+    grown = True
+    while grown:
+        children = {pid for pid, (parent, _, _) in processes.items() if parent in counted} - counted
+        counted |= children
+        grown = bool(children)
+    return sum(processes[pid][2] for pid in counted) / TICKS
 
 
 def database_work(metrics_url: str) -> tuple[Counter[str], Counter[str]]:

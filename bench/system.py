@@ -1,6 +1,6 @@
 """A peak day through the whole system: N applications, all four services, fresh servers.
 
-    uv run python bench/system.py [--applications 50000]
+    uv run python bench/system.py [--applications 50000] [--backend sqlite|postgresql]
 
 Starts its own Kafka, FerretDB and SMTP sink on other ports under .state/bench-system
 (so the figures never include records other runs left behind), grants the sample
@@ -36,7 +36,8 @@ from bench.baseline import bare_relay
 from chassis.provision import provision
 from contracts.topics import BUREAU_APPROVAL_GRANTED, PORTAL_APPLICATION_SUBMITTED
 
-SERVERS = ("kafka", "mongo", "smtp")
+SERVERS = ("kafka", "mongo", "postgresql", "smtp")
+"""postgresql: FerretDB's storage under --backend postgresql (its CPU counts apart from FerretDB's)."""
 KEY_TOPICS = ("eligibility.application-assessed.v1", "intake.application-status-changed.v1")
 """Each application adds at least one record to each: the run is over when both grew by the applications."""
 HISTORY_SEED = 2000
@@ -45,10 +46,12 @@ SEED_INDEX = 10_000_000
 """The seed's sample applications start here, so their submissions are never the measured run's."""
 
 
-def stack(port_offset: int) -> Stack:
+def stack(port_offset: int, backend: str | None = None) -> Stack:
     folder = REPO / ".state" / ("bench-system" + (f"+{port_offset}" if port_offset else ""))
     n = port_offset
-    return Stack(folder, kafka_port=19092 + n, mongo_port=27018 + n, smtp_port=11025 + n, http_port=18081 + n)
+    return Stack(
+        folder, kafka_port=19092 + n, mongo_port=27018 + n, smtp_port=11025 + n, http_port=18081 + n, backend=backend
+    )
 
 
 async def wait_drained(system: Stack, expected_groups: int, minimum: dict[str, int], timeout: float) -> float:
@@ -84,6 +87,8 @@ def database(system: Stack) -> dict[str, tuple[Counter[str], Counter[str]]]:
 
 async def fill_history(system: Stack, history: int) -> dict[str, float]:
     """Leaves the services' databases as `history` earlier applications would have (`bench/_history.py`)."""
+    if system.env.get("MONGO_BACKEND", "sqlite") != "sqlite":
+        raise SystemExit("--history copies FerretDB's SQLite tables: run it with --backend sqlite")
     seed = min(history, HISTORY_SEED)
     before = await counts(system.bootstrap, KEY_TOPICS)
     now = datetime.now(UTC)
@@ -143,8 +148,11 @@ def main() -> None:
     parser.add_argument("--relay-records", type=int, default=20_000, help="the bare relay's run after (0: none)")
     parser.add_argument("--port-offset", type=int, default=0, help="added to every port (default 0)")
     parser.add_argument("--history", type=int, default=0, help="earlier applications stored first (default 0)")
+    parser.add_argument(
+        "--backend", choices=("sqlite", "postgresql"), help="FerretDB's storage (default: deploy/servers.sh's)"
+    )
     args = parser.parse_args()
-    system = stack(args.port_offset)
+    system = stack(args.port_offset, args.backend)
     system.fresh()
     try:
         system.servers("start")

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the project and its real servers need on a machine without Docker,
 # using package registries only: Python deps (uv/PyPI), the Kafka broker jars
-# (Maven Central), the embedded FerretDB binary (Go module proxy) and promtool (Debian's
-# prometheus package). Idempotent: each step is skipped when its result is already up to date.
+# (Maven Central), the embedded FerretDB binary (Go module proxy), promtool (Debian's
+# prometheus package) and PostgreSQL (Debian's postgresql package, for MONGO_BACKEND=postgresql). Idempotent: each step is skipped when its result is already up to date.
 # Needs: python3, java 17+, mvn, go; apt-get and dpkg-deb for promtool. State goes to
 # $STATE_DIR (default <repo>/.state).
 set -euo pipefail
@@ -110,5 +110,19 @@ else
   rm -rf "$debs/prometheus.x"
   mv "$promtool.tmp" "$promtool"
   say "promtool: $("$promtool" --version 2>&1 | head -n 1)"
+fi
+# 6. PostgreSQL, FerretDB's other storage (MONGO_BACKEND=postgresql in deploy/servers.sh, which
+# makes its own cluster under $STATE_DIR; the package's own cluster is neither used nor started).
+if ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  say "postgresql: $(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+elif [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+  say "postgresql: apt-get install postgresql"
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } \
+    >"$STATE_DIR/apt-postgresql.log" 2>&1; then
+    tail -n 20 "$STATE_DIR/apt-postgresql.log" >&2
+    die "apt-get install postgresql failed"
+  fi
+else
+  say "postgresql: missing (install Debian's postgresql package for MONGO_BACKEND=postgresql)"
 fi
 say "done (state in $STATE_DIR)"

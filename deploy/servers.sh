@@ -3,6 +3,9 @@
 # Runs the real servers on 127.0.0.1 without Docker (install them first: deploy/install.sh):
 #   kafka  Apache Kafka, one combined KRaft broker+controller  (KAFKA_PORT 9092, KAFKA_CONTROLLER_PORT 9093)
 #   mongo  FerretDB, MongoDB wire protocol over SQLite         (MONGO_PORT 27017)
+#          or, with MONGO_BACKEND=postgresql, over PostgreSQL: then `mongo` also names
+#   postgresql  a private PostgreSQL cluster for it (initdb on first start), on a unix socket
+#          only ($STATE_DIR/postgresql/run, POSTGRES_PORT 5432 names the socket): no TCP port
 #   smtp   aiosmtpd sink storing every message as .eml         (SMTP_PORT 1025)
 #          while $STATE_DIR/smtp/fail-with exists it answers every message 4xx instead (deploy/smtp/sink.py)
 #          SMTP_SECURE=1: it requires STARTTLS and notification's login (secrets under $STATE_DIR/dev)
@@ -25,6 +28,8 @@ mkdir -p "$STATE_DIR" && STATE_DIR="$(cd "$STATE_DIR" && pwd)" # absolute, whate
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 MONGO_PORT="${MONGO_PORT:-27017}"
+MONGO_BACKEND="${MONGO_BACKEND:-sqlite}" # FerretDB's storage: sqlite | postgresql (docs/mongodb-portability.md)
+POSTGRES_PORT="${POSTGRES_PORT:-5432}"
 SMTP_PORT="${SMTP_PORT:-1025}"
 KAFKA_NODES="${KAFKA_NODES:-1}"
 KAFKA_PORT_STEP="${KAFKA_PORT_STEP:-100}"
@@ -38,11 +43,29 @@ source "$REPO/deploy/kafka/security.sh"
 say() { printf '[servers] %s\n' "$*"; }
 die() { printf '[servers] ERROR: %s\n' "$*" >&2; exit 1; }
 kind_of() { case "$1" in kafka | kafka-*) echo kafka ;; *) echo "$1" ;; esac; }
+# Debian's PostgreSQL server programs (postgresql-NN): the newest installed.
+postgres_bin() { local d; d="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"; [[ -x "$d/postgres" ]] && echo "$d"; }
+# PostgreSQL refuses to run as root: as root, its programs run as the (Debian package's) postgres
+# user, POSTGRES_OS_USER. setpriv execs (no process between), so the pid launch records is the server's.
+db_user_prefix() {
+  local user="${POSTGRES_OS_USER:-postgres}"
+  RUN_AS=()
+  if [[ "$(id -u)" == 0 ]]; then RUN_AS=(setpriv --reuid="$user" --regid="$(id -g "$user")" --init-groups); fi
+}
+# The socket's folder goes in the URL's query, percent-encoded: a `+` there (bench-system+3000) reads as a space.
+postgres_url() {
+  local dir="$STATE_DIR/postgresql/run" c encoded="" i
+  for ((i = 0; i < ${#dir}; i++)); do
+    c="${dir:i:1}"
+    case "$c" in [A-Za-z0-9/._~-]) encoded+="$c" ;; *) printf -v c '%%%02X' "'$c"; encoded+="$c" ;; esac
+  done
+  echo "postgres://ferretdb@/postgres?host=$encoded&port=$POSTGRES_PORT"
+}
 node_of() { case "$1" in kafka-*) echo "${1#kafka-}" ;; *) echo 1 ;; esac; }
 port_of() {
   case "$1" in
     kafka | kafka-*) echo $((KAFKA_PORT + KAFKA_PORT_STEP * ($(node_of "$1") - 1))) ;;
-    mongo) echo "$MONGO_PORT" ;; smtp) echo "$SMTP_PORT" ;;
+    mongo) echo "$MONGO_PORT" ;; smtp) echo "$SMTP_PORT" ;; postgresql) echo "$POSTGRES_PORT" ;;
   esac
 }
 controller_port_of() { echo $((KAFKA_CONTROLLER_PORT + KAFKA_PORT_STEP * ($(node_of "$1") - 1))); }
@@ -57,7 +80,9 @@ tcp_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # a zombie has an empty cmdline, so a server that died during `start` counts as gone).
 pid_of() {
   local file="$STATE_DIR/$1/$1.pid" marker pid
-  case "$(kind_of "$1")" in kafka) marker=kafka.Kafka ;; mongo) marker=ferretdb-embedded ;; smtp) marker=sink.py ;; esac
+  case "$(kind_of "$1")" in
+    kafka) marker=kafka.Kafka ;; mongo) marker=ferretdb-embedded ;; smtp) marker=sink.py ;; postgresql) marker=bin/postgres ;;
+  esac
   [[ -f "$file" ]] || return 1
   pid="$(cat "$file")"
   [[ -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -F -- "$marker" >/dev/null || return 1
@@ -71,6 +96,13 @@ ready_mongo() {
 import sys, pymongo
 pymongo.MongoClient(sys.argv[1], serverSelectionTimeoutMS=2000).admin.command("ping")' \
     "mongodb://127.0.0.1:$MONGO_PORT/?directConnection=true" >/dev/null 2>&1
+}
+# Answering, and given the indexes FerretDB's queries need (idempotent: applied at every start).
+ready_postgresql() {
+  local bin
+  bin="$(postgres_bin)" && "$bin/pg_isready" -q -d "$(postgres_url)" &&
+    "$bin/psql" -X -q -v ON_ERROR_STOP=1 "$(postgres_url)" -f "$REPO/deploy/ferretdb/postgresql.sql" \
+      >/dev/null 2>>"$STATE_DIR/postgresql/postgresql.log"
 }
 ready_smtp() {
   (exec 3<>"/dev/tcp/127.0.0.1/$SMTP_PORT" && read -r -t 3 line <&3 && printf 'QUIT\r\n' >&3 &&
@@ -155,7 +187,27 @@ PROPERTIES
 launch_mongo() {
   local bin="$STATE_DIR/bin/ferretdb-embedded"
   [[ -x "$bin" ]] || die "FerretDB binary missing at $bin: run deploy/install.sh"
-  launch mongo "$bin" -listen "127.0.0.1:$MONGO_PORT" -data "$STATE_DIR/ferretdb/data"
+  case "$MONGO_BACKEND" in
+    sqlite) launch mongo "$bin" -listen "127.0.0.1:$MONGO_PORT" -data "$STATE_DIR/ferretdb/data" ;;
+    postgresql) launch mongo "$bin" -listen "127.0.0.1:$MONGO_PORT" -postgresql-url "$(postgres_url)" ;;
+  esac
+}
+# FerretDB's PostgreSQL: C locale and UTF-8 (which FerretDB requires), trusted local connections
+# (the socket's folder is the only way in). force_custom_plan: see deploy/ferretdb/postgresql.sql.
+launch_postgresql() {
+  local dir="$STATE_DIR/postgresql" bin
+  bin="$(postgres_bin)" || die "PostgreSQL missing in /usr/lib/postgresql: run deploy/install.sh"
+  mkdir -p "$dir/run"
+  db_user_prefix
+  if [[ ! -f "$dir/data/PG_VERSION" ]]; then
+    say "postgresql: initdb in $dir/data (first start)"
+    rm -rf "$dir/data" && mkdir -m 700 "$dir/data"
+    [[ "$(id -u)" != 0 ]] || chown "${POSTGRES_OS_USER:-postgres}:" "$dir/data" "$dir/run"
+    "${RUN_AS[@]}" "$bin/initdb" -D "$dir/data" --username=ferretdb --auth=trust --encoding=UTF8 --locale=C \
+      >>"$dir/postgresql.log" 2>&1 || { show_log postgresql; die "postgresql: initdb failed"; }
+  fi
+  launch postgresql "${RUN_AS[@]}" "$bin/postgres" -D "$dir/data" -k "$dir/run" -p "$POSTGRES_PORT" \
+    -c listen_addresses= -c plan_cache_mode=force_custom_plan
 }
 launch_smtp() {
   local secure=()
@@ -178,7 +230,7 @@ launch_server() {
     return 0
   fi
   for p in "$port" $([[ "$(kind_of "$name")" == kafka ]] && controller_port_of "$name"); do
-    tcp_open "$p" && die "$name: port $p is already taken by a process we did not start"
+    [[ "$name" != postgresql ]] && tcp_open "$p" && die "$name: port $p is already taken by a process we did not start"
   done
   mkdir -p "$dir"
   [[ -f "$dir/$name.log" ]] && mv -f "$dir/$name.log" "$dir/$name.log.1" # readiness reads this run only
@@ -221,7 +273,9 @@ stop() {
   local name pid waited=0 i pids=() stopping=()
   for name in "$@"; do
     if pid="$(pid_of "$name")"; then
-      kill -TERM -- "-$pid" 2>/dev/null || true
+      # PostgreSQL's TERM waits for its clients to leave; INT is its fast shutdown (clients cut, state kept).
+      if [[ "$name" == postgresql ]]; then kill -INT -- "-$pid" 2>/dev/null || true
+      else kill -TERM -- "-$pid" 2>/dev/null || true; fi
       pids+=("$pid")
       stopping+=("$name")
     else
@@ -252,7 +306,7 @@ status() {
   local name="$1" pid port
   port="$(port_of "$name")"
   if ! pid="$(pid_of "$name")"; then
-    if tcp_open "$port"; then say "$name: not ours (port $port answered by another process)"
+    if [[ "$name" != postgresql ]] && tcp_open "$port"; then say "$name: not ours (port $port answered by another process)"
     else say "$name: stopped (port $port)"; fi
     return 1
   fi
@@ -267,12 +321,15 @@ names=()
 for name in "$@"; do
   case "$name" in
     kafka) mapfile -t -O "${#names[@]}" names < <(kafka_names) ;;
-    mongo | smtp) names+=("$name") ;;
+    mongo) [[ "$MONGO_BACKEND" == postgresql ]] && names+=(postgresql)
+      names+=("$name") ;;
+    smtp | postgresql) names+=("$name") ;;
     kafka-[1-9]) ((${name#kafka-} <= KAFKA_NODES && KAFKA_NODES > 1)) || die "no $name: KAFKA_NODES is $KAFKA_NODES"
       names+=("$name") ;;
-    *) die "unknown server '$name' (kafka, kafka-N, mongo, smtp)" ;;
+    *) die "unknown server '$name' (kafka, kafka-N, mongo, smtp, postgresql)" ;;
   esac
 done
+case "$MONGO_BACKEND" in sqlite | postgresql) ;; *) die "MONGO_BACKEND is '$MONGO_BACKEND' (sqlite or postgresql)" ;; esac
 rc=0
 case "$action" in
   start) start "${names[@]}" ;;
