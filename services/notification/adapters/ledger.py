@@ -11,9 +11,14 @@ answer, when it says otherwise, replaces it (`revise`) or removes it (`withdraw`
 Why two inserts rather than one document updated from pending to sent: see `documents.py`
 (FerretDB is slow at updates and at `$in`). The usual batch (all its notices new) reads
 nothing and writes two bulk inserts. No addresses or message text are stored.
+
+A notice claimed before (a redelivery, a retry) is read back outcome first, by `_id`: a
+settled notice's outcome and the notice as planned again from its event (the same event
+plans the same notice) give everything its outcome event says, the Message-ID included
+(kept on the outcome since it was added there), so its claim is read only while it is
+pending, or when its outcome was written by a version without the Message-ID.
 """
 
-import asyncio
 import dataclasses
 from collections.abc import Collection, Sequence
 from datetime import datetime
@@ -33,6 +38,8 @@ INDEXES = {NOTICES: [IndexModel([("created_at", 1)], name="created_at")]}
 _CLAIM = ("kind", "source_event_id", "message_id", "created_at", "attempts", "application_id", "approval_id",
           "correlation_id")  # fmt: skip
 _OUTCOME = ("state", "attempts", "recipient_count", "refused_count", "reason", "settled_at")
+_KEPT = ("message_id",)
+"""Claim fields also kept on the outcome: a settled notice is then read back without its claim."""
 
 
 def _claim(entry: Entry) -> dict[str, Any]:
@@ -40,16 +47,18 @@ def _claim(entry: Entry) -> dict[str, Any]:
 
 
 def _outcome(entry: Entry) -> dict[str, Any]:
-    return {"_id": entry.notice_id} | {k: getattr(entry, k) for k in _OUTCOME} | {"state": str(entry.state)}
+    fields = {k: getattr(entry, k) for k in (*_OUTCOME, *_KEPT)}
+    return {"_id": entry.notice_id} | fields | {"state": str(entry.state)}
 
 
-def _entry(claim: dict[str, Any], outcome: dict[str, Any] | None) -> Entry:
+def _claimed(claim: dict[str, Any]) -> Entry:
     fields: dict[str, Any] = {k: claim[k] for k in _CLAIM}
-    entry = Entry(notice_id=claim["_id"], state=State.PENDING, **fields)
-    if outcome is None:
-        return entry
-    settled: dict[str, Any] = {k: outcome[k] for k in _OUTCOME} | {"state": State(outcome["state"])}
-    return dataclasses.replace(entry, **settled)
+    return Entry(notice_id=claim["_id"], state=State.PENDING, **fields)
+
+
+def _settled(entry: Entry, outcome: dict[str, Any]) -> Entry:
+    settled: dict[str, Any] = {k: outcome[k] for k in (*_OUTCOME, *_KEPT) if k in outcome}
+    return dataclasses.replace(entry, **settled | {"state": State(outcome["state"])})
 
 
 class MongoLedger:
@@ -57,11 +66,13 @@ class MongoLedger:
         self._claims = database[NOTICES]
         self._outcomes = database[OUTCOMES]
 
-    async def find(self, notice_ids: Collection[str]) -> dict[str, Entry]:
-        claims, outcomes = await asyncio.gather(
-            read_by_id(self._claims, notice_ids), read_by_id(self._outcomes, notice_ids)
-        )
-        return {key: _entry(claim, outcomes.get(key)) for key, claim in claims.items()}
+    async def find(self, planned: Collection[Entry]) -> dict[str, Entry]:
+        outcomes = await read_by_id(self._outcomes, [e.notice_id for e in planned])
+        complete = {e.notice_id: _settled(e, outcomes[e.notice_id]) for e in planned
+                    if all(k in outcomes.get(e.notice_id, {}) for k in _KEPT)}  # fmt: skip
+        claims = await read_by_id(self._claims, [e.notice_id for e in planned if e.notice_id not in complete])
+        found = {key: _claimed(claim) for key, claim in claims.items()}
+        return complete | {key: _settled(e, outcomes[key]) if key in outcomes else e for key, e in found.items()}
 
     async def claim(self, entries: Sequence[Entry]) -> set[str]:
         return await insert_unless_taken(self._claims, [_claim(e) for e in entries])

@@ -147,7 +147,8 @@ class Notifier:
         claims = [self._pending(n, s, now) for n, s in notices]
         known = await self._ledger.claim(claims) if claims else set()
         entries = {e.notice_id: e for e in claims if e.notice_id not in known}
-        return entries | (await self._ledger.find(known) if known else {})
+        again = [e for e in claims if e.notice_id in known]
+        return entries | (await self._ledger.find(again) if again else {})
 
     def _pending(self, notice: Notice, source: Source, now: datetime) -> Entry:
         return Entry(

@@ -119,7 +119,10 @@ class Mailer(Protocol):
 
 
 class Ledger(Protocol):
-    async def find(self, notice_ids: Collection[str]) -> dict[str, Entry]: ...
+    async def find(self, planned: Collection[Entry]) -> dict[str, Entry]:
+        """The notices the ledger has, of those given as planned again (pending, as claims are made):
+        as claimed, or as settled."""
+        ...
 
     async def claim(self, entries: Sequence[Entry]) -> set[str]:
         """Inserts pending entries; returns the ids that were already there (another writer got in first)."""

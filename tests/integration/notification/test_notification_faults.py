@@ -37,8 +37,8 @@ class RecordingFailsAtFirst:
         self.failures = failures
         self.settles = 0
 
-    async def find(self, notice_ids: Collection[str]) -> dict[str, Entry]:
-        return await self._ledger.find(notice_ids)
+    async def find(self, planned: Collection[Entry]) -> dict[str, Entry]:
+        return await self._ledger.find(planned)
 
     async def claim(self, entries: Sequence[Entry]) -> set[str]:
         return await self._ledger.claim(entries)

@@ -40,7 +40,7 @@ async def test_a_claim_is_exclusive_and_an_entry_settles_once(database: AsyncDat
     await ledger.settle([dataclasses.replace(sent, state=State.FAILED, reason="late writer")])
     await ledger.postpone(["e2:k"], "451 try later", AT)
 
-    found = await ledger.find(["e1:k", "e2:k", "e3:k", "e4:k"])
+    found = await ledger.find([pending(i) for i in ("e1:k", "e2:k", "e3:k", "e4:k")])
     assert found["e1:k"] == sent
     assert (found["e2:k"].state, found["e2:k"].attempts) == (State.PENDING, 1)
     assert set(found) == {"e1:k", "e2:k", "e3:k"}
@@ -61,7 +61,7 @@ async def test_an_outcome_recorded_before_the_answer_is_revised_or_withdrawn_by_
     await ledger.withdraw(["e2:k"])
     await ledger.withdraw(["e2:k"])  # again: nothing left to remove
 
-    found = await ledger.find(["e1:k", "e2:k"])
+    found = await ledger.find([pending("e1:k"), pending("e2:k")])
     assert found["e1:k"] == refused
     assert found["e2:k"] == pending("e2:k")
 
@@ -100,3 +100,16 @@ async def test_facts_stored_as_nested_documents_by_an_earlier_version_are_still_
     found = await MongoContacts(database).find([application_id], [application_id])
     assert found[application_id].received == receipt
     assert found[application_id].accepted == acceptance
+
+
+async def test_an_outcome_without_the_message_id_written_by_an_earlier_version_reads_its_claim(
+    database: AsyncDatabase[dict[str, Any]],
+) -> None:
+    ledger = MongoLedger(database)
+    await ledger.claim([pending("e1:k")])
+    sent = dataclasses.replace(pending("e1:k"), state=State.SENT, attempts=1, recipient_count=1, settled_at=AT)
+    await ledger.settle([sent])
+    await database["notice_outcomes"].update_one({"_id": "e1:k"}, {"$unset": {"message_id": ""}})
+
+    planned_again = dataclasses.replace(pending("e1:k"), message_id="<planned-again@example.jp>")
+    assert (await ledger.find([planned_again]))["e1:k"] == sent, "the Message-ID the claim kept"

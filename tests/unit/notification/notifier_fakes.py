@@ -80,8 +80,8 @@ class FakeLedger:
         self.postpone_failures = 0
         self.settle_calls = 0
 
-    async def find(self, notice_ids: Collection[str]) -> dict[str, Entry]:
-        return {i: self.entries[i] for i in notice_ids if i in self.entries}
+    async def find(self, planned: Collection[Entry]) -> dict[str, Entry]:
+        return {e.notice_id: self.entries[e.notice_id] for e in planned if e.notice_id in self.entries}
 
     async def claim(self, entries: Sequence[Entry]) -> set[str]:
         known = {e.notice_id for e in entries if e.notice_id in self.entries}

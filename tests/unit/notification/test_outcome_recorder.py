@@ -32,7 +32,7 @@ class GatedLedger:
     async def withdraw(self, notice_ids: Collection[str]) -> None:
         self.writes.append(("withdraw", list(notice_ids)))
 
-    async def find(self, notice_ids: Collection[str]) -> dict[str, Entry]:
+    async def find(self, planned: Collection[Entry]) -> dict[str, Entry]:
         raise NotImplementedError
 
     async def claim(self, entries: Sequence[Entry]) -> set[str]:
