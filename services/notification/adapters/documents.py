@@ -41,6 +41,17 @@ async def update_each(collection: AsyncCollection[Document], ids: Collection[str
     await _all(one(key) for key in ids)
 
 
+async def delete_each(collection: AsyncCollection[Document], ids: Collection[str]) -> None:
+    """Deletes each document by `_id`, a few at a time."""
+    slots = asyncio.Semaphore(READ_CONCURRENCY)
+
+    async def one(key: str) -> None:
+        async with slots:
+            await collection.delete_one({"_id": key})
+
+    await _all(one(key) for key in ids)
+
+
 async def _all(calls: Iterable[Awaitable[T]]) -> list[T]:
     """Every call run to its end (none left running in the background), then the first failure raised."""
     kept: list[T] = []

@@ -5,6 +5,11 @@
 - `documents_answers`: `_id` the answer's event id; its application and the answered request's time.
 - `documents_reminders`: `_id` the request's event id, inserted by the instance that sends the
   reminder: the only atomic conditional write on FerretDB, so two instances never both send it.
+
+Claims are read and released by `_id`, one at a time (`documents.py`): FerretDB answers `_id: {$in}`
+by reading the whole collection, which grows with every reminder ever sent. The tick's range over
+`due_on` and its `application_id` filter on answers still read their whole collections (once per
+`DOCUMENTS_REMINDER_INTERVAL_SECONDS`, not per event): docs/notification-delivery.md.
 """
 
 from collections.abc import Collection, Sequence
@@ -14,6 +19,7 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.mongo import insert_unless_taken
+from services.notification.adapters.documents import delete_each, read_by_id
 from services.notification.domain.model import Notice
 from services.notification.domain.plan_documents import DocumentsReminderDue
 
@@ -46,7 +52,7 @@ class MongoDocumentsRequests:
     async def due_between(self, first: date, last: date, limit: int) -> list[DocumentsReminderDue]:
         query = {"due_on": {"$gte": first.isoformat(), "$lte": last.isoformat()}}
         found = [d async for d in self._requests.find(query).limit(limit * 4)]
-        claimed = {d["_id"] async for d in self._reminders.find({"_id": {"$in": [d["_id"] for d in found]}})}
+        claimed = await read_by_id(self._reminders, [d["_id"] for d in found])
         return [_request(d) for d in found if d["_id"] not in claimed][:limit]
 
     async def answers(self, application_ids: Collection[str]) -> dict[str, list[datetime]]:
@@ -59,7 +65,7 @@ class MongoDocumentsRequests:
         return await insert_unless_taken(self._reminders, [{"_id": i} for i in request_event_ids])
 
     async def release_reminders(self, request_event_ids: Sequence[str]) -> None:
-        await self._reminders.delete_many({"_id": {"$in": list(request_event_ids)}})
+        await delete_each(self._reminders, request_event_ids)
 
 
 def _request(document: dict[str, Any]) -> DocumentsReminderDue:

@@ -13,6 +13,7 @@ from chassis.backoff import Backoff
 from chassis.clock import FixedClock
 from chassis.mongo import connect
 from services.notification.adapters.contacts import CONTACTS, MongoContacts
+from services.notification.adapters.documents_requests import REMINDERS, MongoDocumentsRequests
 from services.notification.adapters.ledger import NOTICES, OUTCOMES, MongoLedger
 from services.notification.adapters.mail.render import Renderer
 from services.notification.adapters.tariff import load_tariff
@@ -24,7 +25,7 @@ from services.notification.handlers.sending import Sender
 from tests import servers as server_lookup
 from tests.query_shapes import Commands, assert_point_reads
 from tests.unit.notification.notifier_fakes import DOMAIN, NOW, SENDER, FakeMailer, FakeOutcomes, FakeRejections
-from tests.unit.notification.samples import accepted, decision, received
+from tests.unit.notification.samples import accepted, decision, documents_reminder_due, received
 
 GROWN = {NOTICES, OUTCOMES, CONTACTS}
 
@@ -79,3 +80,20 @@ async def test_a_redelivered_batch_reads_by_id_only_and_no_claim_of_a_settled_no
     assert [c for c in commands.on(NOTICES) if c[0] == "find"] == [], (
         "a settled notice's outcome says all its event needs"
     )
+
+
+async def test_the_reminder_check_reads_its_claims_by_id(
+    watched: tuple[AsyncDatabase[dict[str, Any]], Commands],
+) -> None:
+    database, commands = watched
+    requests = MongoDocumentsRequests(database)
+    due = documents_reminder_due()
+    await requests.record_requests([due.model_copy(update={"request_event_id": f"req-{i}"}) for i in range(5)])
+    assert await requests.claim_reminders(["req-0", "req-1"]) == set()
+
+    commands.clear()
+    found = await requests.due_between(due.due_on, due.due_on, limit=10)
+    await requests.release_reminders(["req-0"])
+
+    assert sorted(d.request_event_id for d in found) == ["req-2", "req-3", "req-4"]
+    assert_point_reads(commands, REMINDERS)
