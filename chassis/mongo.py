@@ -20,6 +20,7 @@ DUPLICATE_KEY = 11000
 
 def connect(
     uri: str,
+    *,
     username: str | None = None,
     password: str | None = None,
     listeners: Sequence[monitoring.CommandListener] = (),

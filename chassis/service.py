@@ -73,8 +73,8 @@ class Service:
         password = settings.mongodb_password.get_secret_value() if settings.mongodb_password else None
         self.mongo = mongo.connect(
             settings.mongodb_uri.get_secret_value(),
-            settings.mongodb_username,
-            password,
+            username=settings.mongodb_username,
+            password=password,
             listeners=[CommandMetrics(self.registry)],
         )
         self.database = self.mongo[settings.database_name(name)]

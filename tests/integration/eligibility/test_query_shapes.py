@@ -29,7 +29,7 @@ async def listened(
     servers: Servers, database: AsyncDatabase[dict[str, Any]]
 ) -> AsyncIterator[tuple[AsyncDatabase[dict[str, Any]], Commands]]:
     commands = Commands()
-    client = connect(servers.mongodb_uri, [commands])
+    client = connect(servers.mongodb_uri, listeners=[commands])
     yield client[database.name], commands
     await client.close()
 

@@ -33,7 +33,7 @@ GROWN = {NOTICES, OUTCOMES, CONTACTS}
 @pytest.fixture
 async def watched(servers: server_lookup.Servers) -> AsyncIterator[tuple[AsyncDatabase[dict[str, Any]], Commands]]:
     commands = Commands()
-    client: AsyncMongoClient[dict[str, Any]] = connect(servers.mongodb_uri, [commands])
+    client: AsyncMongoClient[dict[str, Any]] = connect(servers.mongodb_uri, listeners=[commands])
     name = f"test_{uuid.uuid4().hex[:12]}"
     try:
         yield client[name], commands

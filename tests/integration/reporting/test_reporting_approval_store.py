@@ -76,7 +76,7 @@ async def test_loading_and_writing_an_approval_reads_its_versions_by_id_only(
     """Versions pile up with organisations and years; on the embedded server only `{_id: value}` is answered
     from an index, so an approval's head is found by probing version ids, never by a query on `approval_id`."""
     commands = Commands()
-    client = connect(servers.mongodb_uri, [commands])
+    client = connect(servers.mongodb_uri, listeners=[commands])
     try:
         approvals = store(client[database.name])
         approval = approval_granted_on(date(2026, 1, 5))
