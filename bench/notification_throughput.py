@@ -59,7 +59,7 @@ from services.notification.adapters.smtp import SmtpMailer
 from services.notification.adapters.tariff import load_tariff
 from services.notification.app import CONSUMES, OUTPUTS, build
 from services.notification.domain.contacts import NoticeContext, contact_from_received, contact_with_acceptance
-from services.notification.handlers.ports import Delivered, Mail, Undeliverable
+from services.notification.handlers.ports import Delivered, Handed, Mail, Undeliverable
 from services.notification.settings import NotificationSettings
 from tests.unit.notification.samples import SENDER, SENT_AT, accepted, accepted_with_its_dates, only_notice
 from tests.unit.notification.samples import received as sample_received
@@ -315,12 +315,12 @@ async def worker(prefix: str, database: str, name: str, host: str, port: str, co
     original = SmtpMailer.send
     reported = False
 
-    async def send(mailer: SmtpMailer, mail: Mail) -> Delivered | Undeliverable:
+    async def send(mailer: SmtpMailer, mail: Mail, handed: Handed | None = None) -> Delivered | Undeliverable:
         nonlocal reported
         if not reported:  # instrumentation only: when this instance's first message went out
             reported = True
             print(FIRST_SENT, time.time(), flush=True)
-        return await original(mailer, mail)
+        return await original(mailer, mail, handed)  # handed: the outcome is recorded as the message ends
 
     SmtpMailer.send = send  # type: ignore[method-assign,assignment]
     stop = asyncio.Event()
