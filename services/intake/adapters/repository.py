@@ -11,7 +11,9 @@ are enforced. Hence (see docs/intake-design.md):
 - a write of version v+1 first wins the claim in `VersionClaims`; the loser raises
   `WriteConflict`, and its use case reads again;
 - numbers lead to applications through `application_numbers` (`_id` = the number);
-- `OutboxMarkers` say which outbox events are pending;
+- the events a write leaves pending travel in its `OutboxMarkers` marker, not in the application, so
+  a status change rewrites a small document; a batch reads its markers in one command over that small
+  collection;
 - updates go out a few per command, one command at a time (`UPDATES_PER_COMMAND`).
 Bookkeeping is inserted before the application is written, so a crash in between
 leaves only leftovers that lead nowhere, never an application that cannot be found
@@ -26,8 +28,9 @@ from pymongo import ASCENDING, IndexModel, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.errors import TransientError
-from services.intake.adapters.collections import Document, insert_new
-from services.intake.adapters.documents import from_document, marker_id, outbox_entry, state_fields, to_document
+from chassis.mongo import insert_unless_taken
+from services.intake.adapters.collections import Document
+from services.intake.adapters.documents import from_document, marker_id, marker_versions, state_fields, to_document
 from services.intake.adapters.outbox_markers import OutboxMarkers
 from services.intake.adapters.version_claims import VersionClaims
 from services.intake.handlers.ports import Change, Clock, Contention, Stored
@@ -66,8 +69,9 @@ class MongoApplications:
     async def get_many(self, application_ids: Collection[str]) -> dict[str, Stored]:
         found = [d for d in await asyncio.gather(*map(self._by_id, application_ids)) if d is not None]
         # Read after the documents: a marker is inserted before its write, so none covering them is missed.
-        pending = await self.markers.versions({d["_id"] for d in found}) if found else {}
-        return {d["_id"]: from_document(d, pending.get(d["_id"], set())) for d in found}
+        wanted = ((d["_id"], v) for d in found for v in marker_versions(d))
+        markers = await self.markers.of_versions(wanted) if found else {}
+        return {d["_id"]: from_document(d, markers.get(d["_id"], {})) for d in found}
 
     async def find_by_number(self, number: str) -> Stored | None:
         reference = await self.numbers.find_one({"_id": number})
@@ -80,14 +84,18 @@ class MongoApplications:
     async def insert(self, applications: Sequence[Stored]) -> set[str]:
         if not applications:
             return set()
-        ids = {a.state.application_id for a in applications}
-        await insert_new(self.numbers, [_reference(a.state.provisional_number, a) for a in applications])
-        ours = await self.markers.add(
-            ((a.state.application_id, a.version, len(a.outbox)) for a in applications if a.outbox), self.clock.now()
-        )
-        existed = ids - await insert_new(self.applications, [to_document(a) for a in applications])
+        now = self.clock.now()
+        await insert_unless_taken(self.numbers, [_reference(a.state.provisional_number, a) for a in applications])
+        marked = [a for a in applications if a.outbox]
+        taken_markers = await self.markers.add(marked, now)
+        existed = await insert_unless_taken(self.applications, [to_document(a) for a in applications])
         # Our markers for applications stored before: their events are not pending again.
+        ours = {marker_id(a.state.application_id, a.version) for a in marked} - taken_markers
         await self.markers.remove([marker_id(i, 1) for i in existed if marker_id(i, 1) in ours])
+        # A marker left by an inserter that died before its application landed holds that writer's events.
+        await self.markers.replace(
+            [a for a in marked if a.state.application_id not in existed and _marker_of(a) in taken_markers], now
+        )
         return existed
 
     async def update(self, changes: Sequence[Change]) -> None:
@@ -97,10 +105,12 @@ class MongoApplications:
         won, lost = await self.claims.claim(changes, now)
         if won:
             numbered = [c.after for c in won if c.after.state.receipt_number != c.before.state.receipt_number]
-            await insert_new(self.numbers, [_reference(s.state.receipt_number or "", s) for s in numbered])
-            await self.markers.add(
-                ((c.after.state.application_id, c.after.version, len(c.new_events)) for c in won if c.new_events), now
-            )
+            await insert_unless_taken(self.numbers, [_reference(s.state.receipt_number or "", s) for s in numbered])
+            # Every event still pending travels in this version's marker, those earlier writes left included.
+            marked = [c.after for c in won if c.after.outbox]
+            taken = await self.markers.add(marked, now)
+            # We hold this version's claim: a marker already there is a dead writer's, whose claim was freed.
+            await self.markers.replace([s for s in marked if _marker_of(s) in taken], now)
             await self._write_all([_write(c) for c in won])
         if lost:
             current = await self.get_many([c.after.state.application_id for c in lost])
@@ -130,8 +140,11 @@ def _reference(number: str, stored: Stored) -> Document:
     return {"_id": number, "application_id": stored.state.application_id}
 
 
+def _marker_of(stored: Stored) -> str:
+    return marker_id(stored.state.application_id, stored.version)
+
+
 def _write(change: Change) -> UpdateOne:
-    version = change.after.version
-    fields: Document = {**state_fields(change.after.state), "version": version}
-    fields.update({f"outbox.{event.id}": outbox_entry(event, version) for event in change.new_events})
-    return UpdateOne({"_id": change.after.state.application_id}, {"$set": fields})
+    """The state and version alone; `outbox` goes: documents of the earlier layout carried their events."""
+    fields: Document = {**state_fields(change.after.state), "version": change.after.version}
+    return UpdateOne({"_id": change.after.state.application_id}, {"$set": fields, "$unset": {"outbox": ""}})

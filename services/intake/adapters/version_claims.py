@@ -12,7 +12,8 @@ from datetime import datetime
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.intake.adapters.collections import Document, insert_new
+from chassis.mongo import insert_unless_taken
+from services.intake.adapters.collections import Document
 from services.intake.adapters.documents import marker_id
 from services.intake.adapters.outbox_markers import ABANDONED_AFTER
 from services.intake.handlers.ports import Change
@@ -27,8 +28,8 @@ class VersionClaims:
     async def claim(self, changes: Sequence[Change], at: datetime) -> tuple[list[Change], list[Change]]:
         """The changes whose next version this writer got, and those another writer has."""
         claims = {marker_id(c.after.state.application_id, c.after.version): c for c in changes}
-        won = await insert_new(self.collection, [{"_id": claim, "at": at} for claim in claims])
-        return [c for k, c in claims.items() if k in won], [c for k, c in claims.items() if k not in won]
+        taken = await insert_unless_taken(self.collection, [{"_id": claim, "at": at} for claim in claims])
+        return [c for k, c in claims.items() if k not in taken], [c for k, c in claims.items() if k in taken]
 
     async def release_abandoned(self, lost: Sequence[Change], current_versions: dict[str, int], now: datetime) -> None:
         for change in lost:

@@ -1,9 +1,10 @@
 """Publishing what waits in the outbox, by the writer at once and by the relay after a crash.
 
-A writer stores the state change and its events in one document write, then calls
+A writer stores its events as pending (the store marks them before it writes the state
+change they belong to, so they count only once that write landed), then calls
 `Flusher`: publish everything pending in the snapshots it holds, all at once, then
 mark exactly those sent. If the process dies in between, the events stay pending
-in the document and `OutboxRelay.sweep` publishes them; the relay leaves alone
+in the store and `OutboxRelay.sweep` publishes them; the relay leaves alone
 entries younger than a grace period, which their writer is most likely still
 publishing. Publishing twice is harmless: the ids are the same, consumers deduplicate.
 """

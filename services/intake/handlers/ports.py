@@ -26,7 +26,7 @@ class Contention(Exception):
 
 @dataclass(frozen=True, slots=True)
 class OutboxEvent:
-    """An event waiting in its application's document until the broker has acknowledged it."""
+    """An event kept pending with its application (in the store's outbox) until the broker has acknowledged it."""
 
     topic: Topic
     data: Payload
@@ -80,7 +80,7 @@ class Applications(Protocol):
         ...
 
     async def mark_sent(self, published: Sequence[Stored]) -> None:
-        """Removes the published outbox events of each snapshot from its document."""
+        """Marks the published outbox events of each snapshot sent: they are no longer pending."""
         ...
 
     async def pending(self, older_than: datetime, limit: int) -> list[Stored]:

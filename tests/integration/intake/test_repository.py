@@ -16,7 +16,7 @@ from pymongo.errors import OperationFailure
 from chassis.errors import is_transient
 from chassis.mongo import ensure_indexes
 from contracts.intake import ApplicationStatus, Channel
-from services.intake.adapters.documents import to_document
+from services.intake.adapters.documents import outbox_text, to_document
 from services.intake.adapters.number_blocks import MongoNumbers
 from services.intake.adapters.repository import INDEXES, MongoApplications, WriteConflict
 from services.intake.domain.application import new_application, with_receipt_number
@@ -130,16 +130,19 @@ async def test_a_version_claimed_by_a_writer_that_died_is_freed_after_a_while(
     assert found.state.status is ApplicationStatus.ACCEPTED
 
 
-async def test_marking_sent_leaves_pending_what_a_later_write_added(applications: MongoApplications) -> None:
+async def test_marking_sent_an_earlier_version_leaves_pending_all_a_later_write_carries(
+    applications: MongoApplications,
+) -> None:
     stored = a_stored("sub-1")
     await applications.insert([stored])
     change = moved_on(stored)
-    await applications.update([change])  # meanwhile another writer added an event
+    await applications.update([change])  # meanwhile another writer added an event to those still pending
 
     await applications.mark_sent([stored])  # the first writer marks what it published
 
     [left] = (await applications.get_many([stored.state.application_id])).values()
-    assert [e.id for e in left.outbox] == [change.new_events[0].id]
+    # The later write's marker holds every event pending when it wrote: published again, with the same ids.
+    assert [e.id for e in left.outbox] == [e.id for e in change.after.outbox]
     assert [s.state.application_id for s in await applications.pending(datetime.now(UTC), 10)] == [
         stored.state.application_id
     ]
@@ -248,21 +251,32 @@ async def test_a_batch_of_hundreds_of_updates_is_written(mongo_client: AsyncMong
     await mongo_client.drop_database(database.name)
 
 
-async def test_an_application_stored_in_the_nested_layout_reads_back_with_its_pending_events(
-    applications: MongoApplications,
+@pytest.mark.parametrize("as_text", [True, False], ids=["events-as-text", "nested"])
+async def test_an_application_stored_with_its_events_inside_reads_back_and_moves_them_out_when_written(
+    applications: MongoApplications, database: AsyncDatabase[dict[str, Any]], as_text: bool
 ) -> None:
     stored = a_stored("sub-1")
     document = to_document(stored)
-    # The layout before the application and the outbox events were kept as JSON text.
-    document["application"] = stored.application.model_dump(mode="json")
+    # The layouts before the events moved into the markers: each event in the application, tagged with its version.
+    entries = json.loads(outbox_text(stored.outbox))
     document["outbox"] = {
-        event_id: {**json.loads(entry["event"]), "version": entry["version"]}
-        for event_id, entry in document["outbox"].items()
+        event_id: {"version": 1, "event": json.dumps(fields)} if as_text else {**fields, "version": 1}
+        for event_id, fields in entries.items()
     }
-    await applications.applications.insert_one(document)
-    await applications.markers.add([(stored.state.application_id, 1, 1)], datetime.now(UTC))
+    if not as_text:
+        document["application"] = stored.application.model_dump(mode="json")
+    await database.applications.insert_one(document)
+    marker = {"application_id": stored.state.application_id, "version": 1, "at": datetime.now(UTC), "events": 2}
+    await database.outbox_pending.insert_one({"_id": f"{stored.state.application_id}/1", **marker})
 
     found = (await applications.get_many([stored.state.application_id]))[stored.state.application_id]
-
     assert found.application == stored.application
     assert found.outbox == stored.outbox
+
+    change = moved_on(found)
+    await applications.update([change])
+    written = await database.applications.find_one({"_id": stored.state.application_id})
+    assert written is not None
+    assert "outbox" not in written
+    [moved] = (await applications.get_many([stored.state.application_id])).values()
+    assert moved.outbox == change.after.outbox

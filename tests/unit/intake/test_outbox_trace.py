@@ -2,7 +2,6 @@
 
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 
@@ -10,7 +9,7 @@ from chassis import tracing
 from chassis.cloudevents import Outgoing
 from contracts.examination import DocumentsSubmitted
 from contracts.topics import EXAMINATION_DOCUMENTS_SUBMITTED
-from services.intake.adapters.documents import _event, outbox_entry
+from services.intake.adapters.documents import events_from_text, outbox_text
 from services.intake.adapters.publishing import KafkaPublisher
 from services.intake.handlers.ports import OutboxEvent
 from tests.spans import capturing
@@ -51,9 +50,9 @@ def an_event(cause: str) -> OutboxEvent:
 async def test_an_event_read_back_from_the_outbox_is_published_in_the_trace_of_the_record_that_caused_it() -> None:
     upstream = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
     with tracing.consuming("a-topic", "intake.a-topic", [Consumed("evt-in-1", upstream)]):
-        stored = outbox_entry(an_event(cause="evt-in-1"), version=2)
+        stored = outbox_text([an_event(cause="evt-in-1")])
 
-    read_back = _event("evt-out-1", stored)  # later, by the relay, outside any batch
+    (read_back,) = events_from_text(stored)  # later, by the relay, outside any batch
     published = Published()
     await KafkaPublisher(published, lambda topic: topic).publish([read_back])  # type: ignore[arg-type]
 
@@ -63,6 +62,6 @@ async def test_an_event_read_back_from_the_outbox_is_published_in_the_trace_of_t
 
 
 def test_an_entry_written_outside_any_trace_stores_none() -> None:
-    stored: dict[str, Any] = outbox_entry(an_event(cause="evt-unknown"), version=1)
-    assert _event("evt-out-1", stored).trace is None
-    assert "trace" not in stored["event"]
+    stored = outbox_text([an_event(cause="evt-unknown")])
+    assert events_from_text(stored)[0].trace is None
+    assert "trace" not in stored
