@@ -69,7 +69,7 @@ def service_env(settings: IntakeSettings, port: int) -> dict[str, str]:
     are `private_intake`'s arguments)."""
     return {
         "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
-        "MONGODB_URI": settings.mongodb_uri,
+        "MONGODB_URI": settings.mongodb_uri.get_secret_value(),
         "MONGODB_DATABASE": str(settings.mongodb_database),
         "JWT_SECRET": SECRET,
         "HTTP_PORT": str(port),

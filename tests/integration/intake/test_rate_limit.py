@@ -22,7 +22,8 @@ async def test_two_instances_admit_no_more_than_the_burst_together_and_answer_th
     settings: IntakeSettings, database: AsyncDatabase[dict[str, Any]]
 ) -> None:
     route = {"GET /v1/applications/{number}": {"rate": 5, "burst": BURST}}
-    limited = intake_settings(settings.kafka_bootstrap_servers, settings.mongodb_uri, database.name, rate_limits=route)
+    uri = settings.mongodb_uri.get_secret_value()
+    limited = intake_settings(settings.kafka_bootstrap_servers, uri, database.name, rate_limits=route)
     clock = FixedClock(datetime.now(UTC))  # one window for the whole burst, wherever it falls on the real clock
     # Two instances of one intake (one name, one database), as `deploy/services.sh start intake-2` runs them.
     name, prefix = name_of(settings), prefix_of(settings)
