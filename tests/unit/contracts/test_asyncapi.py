@@ -23,7 +23,14 @@ ENVIRONMENT = {
 }
 
 
+# The broker's security comes from the environment (the test command runs as the secured broker's admin);
+# the committed document is the same wherever it is made.
+UNSET = ("KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD_FILE", "KAFKA_SSL_CAFILE")
+
+
 def generate(service: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    for name in UNSET:
+        monkeypatch.delenv(name, raising=False)
     for name, value in ENVIRONMENT.items():
         monkeypatch.setenv(name, value)
     app = importlib.import_module(f"services.{service}.app")

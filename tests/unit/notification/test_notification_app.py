@@ -79,15 +79,15 @@ def test_smtp_and_retry_settings_come_from_the_environment(environment: pytest.M
     environment.setenv("SMTP_PORT", "587")
     environment.setenv("SMTP_STARTTLS", "true")
     environment.setenv("SMTP_USERNAME", "notification")
-    environment.setenv("SMTP_PASSWORD", "secret")
+    environment.setenv("SMTP_PASSWORD", "pw-7f3a9c")
     environment.setenv("MESSAGE_ID_DOMAIN", "notice.example.jp")
     environment.setenv("DELIVERY_RETRY_BACKOFF_MAX_MS", "10000")
     environment.setenv("DELIVERY_RETRY_ATTEMPTS", "3")  # no longer a setting: ignored, as before any other unknown
     settings = NotificationSettings()
     assert (settings.smtp_host, settings.smtp_port, settings.smtp_starttls) == ("mail.example.jp", 587, True)
     assert settings.smtp_password is not None
-    assert settings.smtp_password.get_secret_value() == "secret"
-    assert "secret" not in repr(settings)
+    assert settings.smtp_password.get_secret_value() == "pw-7f3a9c"
+    assert "pw-7f3a9c" not in repr(settings)
     assert settings.mail_domain == "notice.example.jp"
     assert (settings.delivery.retry_backoff_ms, settings.delivery.retry_backoff_max_ms) == (500, 10_000)
 
