@@ -24,4 +24,5 @@ if ((${#started[@]})); then "$REPO/deploy/servers.sh" start "${started[@]}"; fi
 export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:${KAFKA_PORT:-9092}"
 export MONGODB_URI="mongodb://127.0.0.1:${MONGO_PORT:-27017}/?directConnection=true"
 # The tests' own clients are the secured broker's super user (deploy/kafka/admin.sh; docs/security.md).
-exec "$REPO/deploy/kafka/admin.sh" "${UV[@]}" run --no-sync pytest "$@"
+# Not `exec`: the servers this script started are stopped on its exit (the trap above).
+"$REPO/deploy/kafka/admin.sh" "${UV[@]}" run --no-sync pytest "$@"
