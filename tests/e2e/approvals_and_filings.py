@@ -5,6 +5,7 @@ nothing else on the broker reaches them; reporting's clock is the test's to move
 """
 
 import json
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -34,7 +35,8 @@ from tests.integration.kafka_helpers import cloudevent, consume, eventually, pro
 from tests.integration.reporting.reporting_harness import create_reporting_topics, delete_reporting_topics, noon
 from tests.running import running
 
-URI = "mongodb://127.0.0.1:27017/?directConnection=true"
+# The database the test command points every test at (deploy/test.sh exports it), not a fixed port.
+URI = os.environ.get("MONGODB_URI", "mongodb://127.0.0.1:27017/?directConnection=true")
 
 
 @dataclass
