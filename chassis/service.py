@@ -58,18 +58,20 @@ class Service:
         self.settings = settings
         self.clock = clock or SystemClock()
         self.registry = CollectorRegistry()
+        self.kafka_security = client_options(settings)
+        """How every Kafka client of the service authenticates (its password file read once, here)."""
         self.health = DeliveryHealth(self.registry)
         self.http_metrics = HttpMetrics(self.registry)
         self._offsets = KafkaOffsets(
             settings.bootstrap_servers,
             lambda: [(d.topic.name, d.group_id) for d in self.deliveries],
             client_id=f"{name}-lag",
-            security=client_options(settings),
+            security=self.kafka_security,
         )
         self.lag = ConsumerLag(self._offsets.read)
         self.registry.register(self.lag)
         self._lag_readable = False
-        self.broker = make_broker(name, settings)
+        self.broker = make_broker(name, settings, self.kafka_security)
         password = settings.mongodb_password.get_secret_value() if settings.mongodb_password else None
         self.mongo = mongo.connect(
             settings.mongodb_uri.get_secret_value(),
@@ -78,7 +80,7 @@ class Service:
             listeners=[CommandMetrics(self.registry)],
         )
         self.database = self.mongo[settings.database_name(name)]
-        self.producer = Producer(settings.kafka_bootstrap_servers, client_id=name, security=client_options(settings))
+        self.producer = Producer(settings.kafka_bootstrap_servers, client_id=name, security=self.kafka_security)
         self.publisher = EventPublisher(self.broker, self.producer, f"/{name}", outputs)
         self.dead_letters = DeadLetterPublisher(
             self.broker, self.producer, limit=settings.delivery.dead_letter_max_bytes

@@ -78,19 +78,40 @@ class FileValues(PydanticBaseSettingsSource):
         return values
 
 
-class ServiceSettings(BaseSettings):
-    """Base settings; each service subclasses it and adds its own."""
+class FileSettings(BaseSettings):
+    """Settings whose values may also come from files (`<NAME>_FILE`, `FileValues`)."""
 
     model_config = SettingsConfigDict(extra="ignore")
 
-    kafka_bootstrap_servers: str
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, FileValues(settings_cls), dotenv_settings, file_secret_settings
+
+
+class KafkaSecuritySettings(FileSettings):
+    """How a Kafka client authenticates (chassis.kafka_security, docs/security.md); tools and harnesses
+    without service settings read these alone."""
+
     kafka_security_protocol: Literal["PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
-    """SASL_SSL: TLS and SCRAM-SHA-512 as the principal below (chassis.kafka_security, docs/security.md)."""
+    """SASL_SSL: TLS and SCRAM-SHA-512 as the principal below."""
     kafka_sasl_username: str | None = None
-    kafka_sasl_password_file: Path | None = None
-    """The SCRAM password is read from this file, never from the environment or the command line."""
+    kafka_sasl_password: SecretStr | None = None
+    """The principal's SCRAM password: KAFKA_SASL_PASSWORD_FILE, never a command line."""
     kafka_ssl_cafile: Path | None = None
     """The CA that signed the broker's certificate; the system's trust store when unset."""
+
+
+class ServiceSettings(KafkaSecuritySettings):
+    """Base settings; each service subclasses it and adds its own."""
+
+    kafka_bootstrap_servers: str
     mongodb_uri: SecretStr
     """A secret, since it may carry a user and password (MONGODB_URI_FILE); or keep it plain and give those apart."""
     mongodb_username: str | None = None
@@ -105,17 +126,6 @@ class ServiceSettings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     shutdown_grace_seconds: float = 15.0
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return init_settings, env_settings, FileValues(settings_cls), dotenv_settings, file_secret_settings
 
     @property
     def bootstrap_servers(self) -> list[str]:

@@ -31,7 +31,6 @@ from datetime import timedelta
 
 from chassis import mongo
 from chassis.clock import Clock, SystemClock
-from chassis.kafka_security import client_options
 from chassis.service import Service
 from contracts import topics as catalogue
 from services.reporting.adapters import approvals, ledger
@@ -113,7 +112,7 @@ def build(
         topics=[t.prefixed(topic_prefix).name for t in catalogue.CATALOGUE],  # every service's groups: `domain.lag`
         services={*settings.system_services, service.name},
         cache_seconds=settings.lag_cache_seconds,
-        security=client_options(settings),
+        security=service.kafka_security,
     )
     report = FiguresReport(figures_ledger, store, lag, clock)
     history = History(figures_ledger, MongoHourlySamples(service.database, wall=wall), lag, clock)

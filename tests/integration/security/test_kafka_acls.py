@@ -6,28 +6,29 @@ clients are the super user `admin`, whose password file lies beside every other 
 
 import asyncio
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.errors import GroupAuthorizationFailedError, KafkaError, TopicAuthorizationFailedError
+from pydantic import SecretStr
 
-from chassis.kafka_security import KafkaSecuritySettings, client_options
+from chassis.kafka_security import client_options
+from chassis.settings import KafkaSecuritySettings
 from contracts import topics as t
 
 ASSESSED = t.ELIGIBILITY_APPLICATION_ASSESSED.name
 
 
 def as_principal(name: str, password: str | None = None) -> dict[str, Any]:
-    admin = KafkaSecuritySettings()
-    if admin.kafka_security_protocol != "SASL_SSL" or admin.kafka_sasl_password_file is None:
+    admin_password = os.environ.get("KAFKA_SASL_PASSWORD_FILE")
+    if KafkaSecuritySettings().kafka_security_protocol != "SASL_SSL" or admin_password is None:
         pytest.fail(
             "These tests need the secured broker: run them with deploy/test.sh (KAFKA_SECURITY_PROTOCOL=SASL_SSL)"
         )
-    secrets = admin.kafka_sasl_password_file.parent
-    settings = admin.model_copy(
-        update={"kafka_sasl_username": name, "kafka_sasl_password_file": secrets / f"{name}.password"}
-    )
+    own = (Path(admin_password).parent / f"{name}.password").read_text(encoding="utf-8").strip()
+    settings = KafkaSecuritySettings(kafka_sasl_username=name, kafka_sasl_password=SecretStr(own))
     options = client_options(settings)
     if password is not None:
         options["sasl_plain_password"] = password

@@ -7,25 +7,28 @@ import pytest
 import trustme
 from faststream.security import SASLScram512
 
-from chassis.kafka_security import KafkaSecuritySettings, broker_security, client_options
+from chassis.kafka_security import broker_security, client_options
 from chassis.settings import ServiceSettings
 
 
 def test_plaintext_adds_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KAFKA_SECURITY_PROTOCOL", raising=False)
     assert client_options() == {}
-    assert broker_security(KafkaSecuritySettings(kafka_security_protocol="PLAINTEXT")) is None
+    assert broker_security({}) is None
 
 
-def test_sasl_ssl_reads_the_password_from_its_file_and_verifies_the_broker(tmp_path: Path) -> None:
+def test_sasl_ssl_reads_the_password_from_its_file_and_verifies_the_broker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "intake.password").write_text("s3cret\n")
     trustme.CA().cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    monkeypatch.delenv("KAFKA_SASL_PASSWORD", raising=False)
+    monkeypatch.setenv("KAFKA_SASL_PASSWORD_FILE", str(tmp_path / "intake.password"))
     settings = ServiceSettings(
         kafka_bootstrap_servers="127.0.0.1:9",
         mongodb_uri="mongodb://127.0.0.1:9",
         kafka_security_protocol="SASL_SSL",
         kafka_sasl_username="intake",
-        kafka_sasl_password_file=tmp_path / "intake.password",
         kafka_ssl_cafile=tmp_path / "ca.pem",
     )
     options = client_options(settings)
@@ -38,7 +41,7 @@ def test_sasl_ssl_reads_the_password_from_its_file_and_verifies_the_broker(tmp_p
     context: ssl.SSLContext = options["ssl_context"]
     assert context.verify_mode == ssl.CERT_REQUIRED
     assert context.check_hostname
-    security = broker_security(settings)
+    security = broker_security(options)
     assert isinstance(security, SASLScram512)
     assert (security.username, security.password, security.use_ssl) == ("intake", "s3cret", True)
 
