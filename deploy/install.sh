@@ -12,6 +12,17 @@ STATE_DIR="${STATE_DIR:-$REPO/.state}"
 mkdir -p "$STATE_DIR" && STATE_DIR="$(cd "$STATE_DIR" && pwd)" # absolute, whatever the caller's cwd
 say() { printf '[install] %s\n' "$*"; }
 die() { printf '[install] ERROR: %s\n' "$*" >&2; exit 1; }
+# can_apt_install: as root, with apt-get (the machine's image lacks some of Debian's packages the tests use).
+can_apt_install() { [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; }
+# apt_install PACKAGE: installs one Debian package, its output in $STATE_DIR/apt-PACKAGE.log.
+apt_install() {
+  local log="$STATE_DIR/apt-$1.log"
+  say "$1: apt-get install $1"
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1"; } >"$log" 2>&1; then
+    tail -n 20 "$log" >&2
+    die "apt-get install $1 failed"
+  fi
+}
 for tool in python3 java mvn go; do
   command -v "$tool" >/dev/null 2>&1 || die "$tool not found on PATH"
 done
@@ -70,13 +81,8 @@ fi
 # 4. Chromium, for the dashboard test (Debian's package; the machine's image lacks it).
 if command -v chromium >/dev/null 2>&1; then
   say "chromium: $(command -v chromium)"
-elif [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
-  say "chromium: apt-get install chromium"
-  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
-    >"$STATE_DIR/apt.log" 2>&1; then
-    tail -n 20 "$STATE_DIR/apt.log" >&2
-    die "apt-get install chromium failed"
-  fi
+elif can_apt_install; then
+  apt_install chromium
 else
   say "chromium: missing (install Debian's chromium package for the dashboard test)"
 fi
@@ -115,13 +121,8 @@ fi
 # makes its own cluster under $STATE_DIR; the package's own cluster is neither used nor started).
 if ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   say "postgresql: $(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
-elif [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
-  say "postgresql: apt-get install postgresql"
-  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } \
-    >"$STATE_DIR/apt-postgresql.log" 2>&1; then
-    tail -n 20 "$STATE_DIR/apt-postgresql.log" >&2
-    die "apt-get install postgresql failed"
-  fi
+elif can_apt_install; then
+  apt_install postgresql
 else
   say "postgresql: missing (install Debian's postgresql package for MONGO_BACKEND=postgresql)"
 fi
