@@ -4,6 +4,8 @@
 # environment or a command line of the running broker. Non-secret settings come from KAFKA_* variables, named
 # as the image names them (KAFKA_NUM_PARTITIONS -> num.partitions). docs/security.md.
 set -euo pipefail
+# shellcheck source=deploy/kafka/broker-security.sh
+source "$(dirname "$0")/broker-security.sh"
 SECRETS=/run/secrets
 CONFIG=/var/lib/kafka/data/server.properties
 DATA=/var/lib/kafka/data/kraft
@@ -20,22 +22,9 @@ umask 077
 log.dirs=$DATA
 listeners=SASL_SSL://:9092,CONTROLLER://:9093
 advertised.listeners=SASL_SSL://kafka:9092
-inter.broker.listener.name=SASL_SSL
 listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,SASL_SSL:SASL_SSL
-sasl.enabled.mechanisms=SCRAM-SHA-512
-sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
-listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$admin";
-sasl.mechanism.controller.protocol=PLAIN
-listener.name.controller.sasl.enabled.mechanisms=PLAIN
-listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="$admin" user_admin="$admin";
-ssl.keystore.type=PEM
-ssl.keystore.location=$SECRETS/kafka_broker_pem
-ssl.truststore.type=PEM
-ssl.truststore.location=$SECRETS/kafka_ca
-authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
-super.users=User:admin
-allow.everyone.if.no.acl.found=false
 PROPERTIES
+  broker_security_properties "$admin" "$SECRETS/kafka_broker_pem" "$SECRETS/kafka_ca"
 } >"$CONFIG"
 
 # For the health check and operators (`kafka-*.sh --command-config`): the admin over the same listener.

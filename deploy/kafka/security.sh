@@ -12,6 +12,9 @@
 # principal (<name>.password): `admin` (the broker itself and harness tools; super user) and every principal
 # `python -m ops.acls principals` names. SCRAM credentials are created when storage is formatted.
 
+# shellcheck source=deploy/kafka/broker-security.sh
+source "$(dirname "${BASH_SOURCE[0]}")/broker-security.sh"
+
 KAFKA_SECURITY="${KAFKA_SECURITY:-on}"
 SECRETS_DIR="$STATE_DIR/secrets/kafka"
 
@@ -57,23 +60,9 @@ kafka_security_properties() {
 # KAFKA_SECURITY=on (deploy/kafka/security.sh): TLS + SCRAM-SHA-512 for clients, ACLs for everything.
 listeners=SASL_SSL://127.0.0.1:$(port_of "$name"),CONTROLLER://127.0.0.1:$(controller_port_of "$name")$plaintext
 advertised.listeners=SASL_SSL://127.0.0.1:$(port_of "$name")$plaintext
-inter.broker.listener.name=SASL_SSL
 listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,SASL_SSL:SASL_SSL$plain_map
-sasl.enabled.mechanisms=SCRAM-SHA-512
-sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
-listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$admin";
-# The controller quorum cannot use SCRAM (its credentials live in the metadata it serves): PLAIN, loopback only.
-sasl.mechanism.controller.protocol=PLAIN
-listener.name.controller.sasl.enabled.mechanisms=PLAIN
-listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="$admin" user_admin="$admin";
-ssl.keystore.type=PEM
-ssl.keystore.location=$SECRETS_DIR/broker.pem
-ssl.truststore.type=PEM
-ssl.truststore.location=$SECRETS_DIR/ca.pem
-authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
-super.users=User:admin
-allow.everyone.if.no.acl.found=false
 PROPERTIES
+  broker_security_properties "$admin" "$SECRETS_DIR/broker.pem" "$SECRETS_DIR/ca.pem"
 }
 
 # kafka_scram_arguments: StorageTool's --add-scram for every principal. The passwords pass on the command line of

@@ -209,6 +209,9 @@ def test_kafka_is_secured_and_every_service_is_its_own_principal_with_secrets_fr
     services = project["services"]
     kafka = services["kafka"]
     assert kafka["command"] == ["/bin/bash", "/opt/residence/compose-kafka.sh"]  # TLS, SCRAM and the authorizer
+    # The script writes the broker's security with the local broker's own function (deploy/kafka/broker-security.sh).
+    mounted = {volume["target"]: volume.get("source", "") for volume in kafka["volumes"]}
+    assert mounted["/opt/residence/broker-security.sh"].endswith("deploy/kafka/broker-security.sh")
     assert not any("PLAINTEXT" in str(value) for value in kafka["environment"].values())
     assert {"kafka_ca", "kafka_broker_pem", "kafka_password_admin"} <= {s["source"] for s in kafka["secrets"]}
     for name in APP_SERVICES:
