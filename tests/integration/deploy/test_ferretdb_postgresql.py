@@ -33,7 +33,7 @@ def _servers(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str
 
 def test_servers_run_ferretdb_over_postgresql_whose_lookups_by_id_use_an_index_at_once() -> None:
     if not glob.glob("/usr/lib/postgresql/*/bin/postgres"):
-        pytest.skip("PostgreSQL is not installed (deploy/install.sh installs Debian's)")
+        pytest.fail("PostgreSQL is missing: deploy/install.sh installs Debian's postgresql as root", pytrace=False)
     # Under the repository, not /tmp: as root, PostgreSQL runs as another user, who must reach the folder.
     # A `+` as in the benchmarks' folders (bench-system+3000): the folder goes into a URL.
     state = REPO / ".state" / f"test-postgresql+{uuid.uuid4().hex[:8]}"
