@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
+from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -38,7 +39,16 @@ def group_cpu_seconds(group: int) -> float:
 
 def database_work(metrics_url: str) -> tuple[Counter[str], Counter[str]]:
     """The service's database commands and their documents so far, each by `command collection`."""
-    text = httpx.get(metrics_url, timeout=10).text
+    return database_work_in(httpx.get(metrics_url, timeout=10).text)
+
+
+def counted(registry: CollectorRegistry) -> tuple[Counter[str], Counter[str]]:
+    """The same, from an in-process registry a `chassis.mongo_metrics.CommandMetrics` counts into."""
+    return database_work_in(generate_latest(registry).decode())
+
+
+def database_work_in(text: str) -> tuple[Counter[str], Counter[str]]:
+    """Commands and documents by `command collection`, from the Prometheus text of `mongodb_*` metrics."""
     commands: Counter[str] = Counter()
     documents: Counter[str] = Counter()
     for family in text_string_to_metric_families(text):

@@ -16,19 +16,20 @@ import os
 import sys
 import time
 import uuid
-from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pymongo import monitoring
+from prometheus_client import CollectorRegistry
 
 from bench._samples import ORGANISATIONS, received
+from bench._usage import counted
 from bench.eligibility_service import granted
 from chassis.clock import SystemClock
 from chassis.mongo import connect
+from chassis.mongo_metrics import CommandMetrics
 from services.eligibility.adapters.approvals import MongoApprovals
 from services.eligibility.adapters.decisions import MongoDecisions
 from services.eligibility.adapters.rule_files import load_ruleset
@@ -40,41 +41,14 @@ from services.eligibility.settings import EligibilitySettings
 MONGODB_URI = os.environ.get("MONGODB_URI", "mongodb://127.0.0.1:27017/?directConnection=true")
 
 
-class Tally(monitoring.CommandListener):
-    def __init__(self) -> None:
-        self.commands: Counter[tuple[str, str]] = Counter()
-        self.documents: Counter[tuple[str, str]] = Counter()
-        self._names: dict[int, tuple[str, str]] = {}
-
-    def started(self, event: monitoring.CommandStartedEvent) -> None:
-        name = event.command_name
-        collection = event.command.get("collection" if name == "getMore" else name)
-        key = (name, collection if isinstance(collection, str) else "")
-        self._names[event.request_id] = key
-        self.commands[key] += 1
-        for field in ("documents", "updates", "deletes"):
-            if isinstance(event.command.get(field), list):
-                self.documents[key] += len(event.command[field])
-
-    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
-        cursor = event.reply.get("cursor")
-        if isinstance(cursor, dict):
-            batch = cursor.get("firstBatch", cursor.get("nextBatch"))
-            if isinstance(batch, list):
-                self.documents[self._names.pop(event.request_id, ("", ""))] += len(batch)
-
-    def failed(self, event: monitoring.CommandFailedEvent) -> None:
-        self._names.pop(event.request_id, None)
-
-
 class NoPublisher:
     async def publish(self, decisions: Any) -> None:
         pass
 
 
 async def run(applications: int, history: int, batch: int) -> None:
-    tally = Tally()
-    client = connect(MONGODB_URI, listeners=[tally])
+    registry = CollectorRegistry()
+    client = connect(MONGODB_URI, listeners=[CommandMetrics(registry)])
     name = f"bench_eligibility_commands_{uuid.uuid4().hex[:8]}"
     database = client[name]
     try:
@@ -93,8 +67,7 @@ async def run(applications: int, history: int, batch: int) -> None:
             SystemClock(),
         )
         events = [Received(uuid.uuid4().hex, received(i)) for i in range(applications)]
-        tally.commands.clear()
-        tally.documents.clear()
+        before = counted(registry)
         cpu, wall = time.process_time(), time.perf_counter()
         for n, start in enumerate(range(0, applications, batch)):
             chunk = events[start : start + batch]
@@ -102,17 +75,18 @@ async def run(applications: int, history: int, batch: int) -> None:
             if n % 10 == 0:
                 await assess(chunk)  # redelivered
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        after = counted(registry)
     finally:
         await client.drop_database(name)
         await client.close()
     print(f"applications {applications}, history {history}, batch {batch}, every 10th batch redelivered")
-    print(f"commands per application  {sum(tally.commands.values()) / applications:8.3f}")
-    print(f"documents per application {sum(tally.documents.values()) / applications:8.3f}")
+    commands, documents = after[0] - before[0], after[1] - before[1]
+    print(f"commands per application  {sum(commands.values()) / applications:8.3f}")
+    print(f"documents per application {sum(documents.values()) / applications:8.3f}")
     print(f"client CPU ms/application {cpu * 1000 / applications:8.3f}")
     print(f"wall ms/application       {wall * 1000 / applications:8.3f}")
-    for key, count in tally.commands.most_common():
-        documents = tally.documents[key] / applications
-        print(f"  {key[0]:>8} {key[1]:<18} commands {count / applications:7.3f}  documents {documents:9.3f}")
+    for key, count in commands.most_common():
+        print(f"  {key:<26} commands {count / applications:7.3f}  documents {documents[key] / applications:9.3f}")
 
 
 def main() -> None:

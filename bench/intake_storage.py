@@ -19,14 +19,16 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import bson
-from pymongo import AsyncMongoClient, monitoring
+from prometheus_client import CollectorRegistry
+from pymongo import monitoring
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from chassis.mongo import ensure_indexes
+from bench._usage import counted
+from chassis.mongo import connect, ensure_indexes
+from chassis.mongo_metrics import CommandMetrics, collection_of
 from contracts.intake import Channel
 from services.intake.adapters.number_blocks import MongoNumbers
 from services.intake.adapters.repository import INDEXES, MongoApplications
@@ -40,46 +42,24 @@ from services.intake.handlers.progress import ApplyProgress, Progress
 from services.intake.handlers.submit import Submission, SubmitApplications
 from tests.integration.intake.builders import an_application
 
-_SENT = {"insert": "documents", "update": "updates", "delete": "deletes"}
 
+class WithBytes(CommandMetrics):
+    """The services' own command metrics, and the bytes each command and its reply carried, by `command
+    collection` (encoding every command to measure it is too dear for the services themselves)."""
 
-class Usage(monitoring.CommandListener):
-    """Commands, documents (sent or returned) and bytes (command and reply), by `command collection`."""
-
-    def __init__(self) -> None:
-        self.commands: Counter[str] = Counter()
-        self.documents: Counter[str] = Counter()
+    def __init__(self, registry: CollectorRegistry) -> None:
+        super().__init__(registry)
         self.bytes: Counter[str] = Counter()
         self._keys: dict[int, str] = {}
 
-    def clear(self) -> None:
-        self.commands.clear()
-        self.documents.clear()
-        self.bytes.clear()
-
     def started(self, event: monitoring.CommandStartedEvent) -> None:
-        name = event.command_name
-        if name not in (*_SENT, "find", "getMore", "aggregate"):
-            return
-        collection = event.command.get("collection" if name == "getMore" else name)
-        key = self._keys[event.request_id] = f"{name} {collection}"
-        self.commands[key] += 1
-        sent = event.command.get(_SENT.get(name, ""))
-        self.documents[key] += len(sent) if isinstance(sent, list) else 0
+        super().started(event)
+        key = self._keys[event.request_id] = f"{event.command_name} {collection_of(event.command_name, event.command)}"
         self.bytes[key] += len(bson.encode(event.command))
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
-        key = self._keys.pop(event.request_id, None)
-        if key is None:
-            return
-        cursor = event.reply.get("cursor")
-        if isinstance(cursor, dict):
-            batch = cursor.get("firstBatch", cursor.get("nextBatch"))
-            self.documents[key] += len(batch) if isinstance(batch, list) else 0
-        self.bytes[key] += len(bson.encode(event.reply))
-
-    def failed(self, event: monitoring.CommandFailedEvent) -> None:
-        self._keys.pop(event.request_id, None)
+        super().succeeded(event)
+        self.bytes[self._keys.pop(event.request_id, "")] += len(bson.encode(event.reply))
 
 
 class Clock:
@@ -93,8 +73,9 @@ class NoBroker:
 
 
 async def run(uri: str, n: int, batch: int) -> None:
-    usage = Usage()
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(uri, tz_aware=True, event_listeners=[usage])
+    registry = CollectorRegistry()
+    usage = WithBytes(registry)
+    client = connect(uri, listeners=[usage])
     database = client[f"bench_intake_storage_{uuid.uuid4().hex[:8]}"]
     try:
         await ensure_indexes(database, INDEXES)
@@ -106,7 +87,7 @@ async def run(uri: str, n: int, batch: int) -> None:
         progress = ApplyProgress(applications, numbers, clock, flush, locks)
         filed = [an_application(f"sub-{i}").model_copy(update={"submitted_at": clock.now()}) for i in range(n)]
         ids = [application_id_for(a.submission_id, a.filer.filer_id) for a in filed]
-        usage.clear()  # only what the applications cause, not the indexes
+        before, usage.bytes = counted(registry), Counter()  # only what the applications cause, not the indexes
         for start in range(0, n, batch):
             await submit([Submission(a, Channel.KAFKA, f"evt-{a.submission_id}") for a in filed[start : start + batch]])
         steps = [InputKind.ASSESSED_ELIGIBLE, InputKind.NOTICE_SENT, InputKind.NOTICE_SENT, InputKind.NOTICE_SENT]
@@ -118,15 +99,17 @@ async def run(uri: str, n: int, batch: int) -> None:
                         for i in ids[start : start + batch]
                     ]
                 )
+        after = counted(registry)
     finally:
         await client.drop_database(database.name)
         await client.close()
-    total = (sum(usage.commands.values()), sum(usage.documents.values()), sum(usage.bytes.values()))
+    commands, documents = after[0] - before[0], after[1] - before[1]
+    total = (sum(commands.values()), sum(documents.values()), sum(usage.bytes.values()))
     print(f"per application (n={n}, batches of {batch}): commands {total[0] / n:.2f}, documents {total[1] / n:.2f}")
     print(f"  KB sent and received {total[2] / n / 1024:.1f}")
-    for key, count in usage.commands.most_common():
+    for key, count in commands.most_common():
         print(
-            f"  {key:32s} commands {count / n:5.2f}  documents {usage.documents[key] / n:5.2f}"
+            f"  {key:32s} commands {count / n:5.2f}  documents {documents[key] / n:5.2f}"
             f"  KB {usage.bytes[key] / n / 1024:6.2f}"
         )
 

@@ -43,7 +43,7 @@ class CommandMetrics(monitoring.CommandListener):
         self._collections: dict[int, str] = {}
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
-        collection = _collection(event.command_name, event.command)
+        collection = collection_of(event.command_name, event.command)
         self._collections[event.request_id] = collection
         sent = event.command.get(_SENT.get(event.command_name, ""))
         if isinstance(sent, list):
@@ -68,7 +68,8 @@ class CommandMetrics(monitoring.CommandListener):
         self.seconds.labels(command, collection).inc(micros / 1_000_000)
 
 
-def _collection(command_name: str, command: Any) -> str:
+def collection_of(command_name: str, command: Any) -> str:
+    """The collection a command reads or writes (`getMore` names it apart); empty for database commands."""
     value = command.get(_COLLECTION_FIELD.get(command_name, command_name))
     # Database-level commands (ping, hello, listCollections) name no collection.
     return value if isinstance(value, str) else ""
