@@ -19,15 +19,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import baseline
+from bench._usage import group_cpu_seconds
 
 REPO = Path(__file__).resolve().parents[1]
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process and its waited-for children, from /proc/<pid>/stat."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(int(fields[i]) for i in (11, 12, 13, 14)) / CLOCK_TICKS
 
 
 class Broker:
@@ -70,9 +64,9 @@ class Broker:
 
 async def measure(broker: Broker, records: int) -> dict[str, float]:
     broker.use()
-    own, kafka = time.process_time(), cpu_seconds(broker.pid)
+    own, kafka = time.process_time(), group_cpu_seconds(broker.pid)
     figures = await baseline.bare_relay(records, f"127.0.0.1:{broker.port}")
-    own, kafka = time.process_time() - own, cpu_seconds(broker.pid) - kafka
+    own, kafka = time.process_time() - own, group_cpu_seconds(broker.pid) - kafka
     return {
         "records_per_s": figures["relay_records_per_s"],
         "client_cpu_s_per_1000": own / records * 1000,
