@@ -20,6 +20,7 @@ stored as if it had waited (a retry then finds them).
 """
 
 import asyncio
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
@@ -42,7 +43,7 @@ class GroupCommit:
         self._submit = submit
         self._in_flight = in_flight
         self._max_items = max_items
-        self._waiting: list[_Waiting] = []
+        self._waiting: deque[_Waiting] = deque()
         self._running: set[asyncio.Task[None]] = set()
 
     @property
@@ -61,11 +62,11 @@ class GroupCommit:
 
     def _start(self) -> None:
         while self._waiting and len(self._running) < self._in_flight:
-            group = [self._waiting.pop(0)]
+            group = [self._waiting.popleft()]
             items = len(group[0].submissions)
             while self._waiting and items + len(self._waiting[0].submissions) <= self._max_items:
                 items += len(self._waiting[0].submissions)
-                group.append(self._waiting.pop(0))
+                group.append(self._waiting.popleft())
             task = asyncio.create_task(self._commit(group))
             self._running.add(task)
             task.add_done_callback(self._ended)
