@@ -54,11 +54,8 @@ db_user_prefix() {
 }
 # The socket's folder goes in the URL's query, percent-encoded: a `+` there (bench-system+3000) reads as a space.
 postgres_url() {
-  local dir="$STATE_DIR/postgresql/run" c encoded="" i
-  for ((i = 0; i < ${#dir}; i++)); do
-    c="${dir:i:1}"
-    case "$c" in [A-Za-z0-9/._~-]) encoded+="$c" ;; *) printf -v c '%%%02X' "'$c"; encoded+="$c" ;; esac
-  done
+  local encoded
+  encoded="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$STATE_DIR/postgresql/run")"
   echo "postgres://ferretdb@/postgres?host=$encoded&port=$POSTGRES_PORT"
 }
 node_of() { case "$1" in kafka-*) echo "${1#kafka-}" ;; *) echo 1 ;; esac; }
